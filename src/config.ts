@@ -1,0 +1,105 @@
+/**
+ * The one validated configuration. Zero environment variables give a working install: SQLite under ./data,
+ * port 3000, demo corpus loaded into an empty store. CLI flags override environment variables.
+ * An invalid value stops start-up with one message listing every bad value and what is expected.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Folder for runtime data (SQLite file, indexes, outbox). */
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL; otherwise a SQLite file. */
+  databaseUrl: string | null;
+  /** Load the bundled demo corpus into an empty store on start. */
+  demo: boolean;
+  /** Milliseconds between requests to arXiv (their terms: one request every 3 seconds). */
+  arxivIntervalMs: number;
+  arxivApiUrl: string;
+  arxivOaiUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+}
+
+/** Derived from the config: which database and where. */
+export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+const boolish = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((s) => ['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(s), { message: 'expected 0 or 1 (or true/false)' })
+  .transform((s) => ['1', 'true', 'yes', 'on'].includes(s));
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ message: 'expected a port number 0–65535' })
+    .int('expected a whole number')
+    .min(0, 'expected a port number 0–65535')
+    .max(65535, 'expected a port number 0–65535')
+    .default(3000),
+  HOST: z.string().trim().min(1, 'expected a host name or address').default('0.0.0.0'),
+  PAPERBOY_DATA: z.string().trim().min(1, 'expected a folder path').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || /^postgres(ql)?:\/\/.+/.test(s) || /^(sqlite|file):.+/.test(s), {
+      message: 'expected postgres://user:password@host:port/db, sqlite:path/to/file.db, or nothing for SQLite in the data folder',
+    })
+    .optional(),
+  PAPERBOY_DEMO: boolish.default(true),
+  ARXIV_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0, 'expected milliseconds ≥ 0').default(3000),
+  ARXIV_API_URL: z.url({ message: 'expected an http(s) URL' }).default('http://export.arxiv.org/api/query'),
+  ARXIV_OAI_URL: z.url({ message: 'expected an http(s) URL' }).default('https://oaipmh.arxiv.org/oai'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+});
+
+type RawEnv = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nFix these settings (environment variables or command-line flags) and start again.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds the configuration from environment variables and CLI overrides (same names as the variables).
+ * Empty strings count as unset. Throws ConfigError listing every invalid value at once.
+ */
+export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): Config {
+  const merged: RawEnv = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = overrides[key] ?? env[key];
+    if (v !== undefined && v !== '') merged[key] = v;
+  }
+  const result = schema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '?');
+      return `${key}=${JSON.stringify(merged[key] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const c = result.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: path.resolve(c.PAPERBOY_DATA),
+    databaseUrl: c.DATABASE_URL ?? null,
+    demo: c.PAPERBOY_DEMO,
+    arxivIntervalMs: c.ARXIV_INTERVAL_MS,
+    arxivApiUrl: c.ARXIV_API_URL,
+    arxivOaiUrl: c.ARXIV_OAI_URL,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+/** Which database the config selects. */
+export function databaseTarget(config: Pick<Config, 'databaseUrl' | 'dataDir'>): DatabaseTarget {
+  const url = config.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  if (url && /^(sqlite|file):/.test(url)) return { dialect: 'sqlite', file: path.resolve(url.replace(/^(sqlite|file):(\/\/)?/, '')) };
+  return { dialect: 'sqlite', file: path.join(config.dataDir, 'paperboy.db') };
+}

@@ -1,0 +1,169 @@
+/**
+ * Imports papers from any source into the store: validates, dedupes, decides added / updated / unchanged per paper,
+ * and writes in batches, one transaction each. A run killed at any point leaves whole batches only; running the
+ * same import again completes it, because every write is decided against what is already stored.
+ */
+import { createHash } from 'node:crypto';
+import { decideUpdate } from '../domain/paper-version.js';
+import { type PaperInput, validatePaper } from '../domain/paper.js';
+import type { PaperSource } from '../ingest/source.js';
+import type { FeedState } from '../store/feed.repository.js';
+import type { ImportCounts } from '../store/import-run.repository.js';
+import type { PaperWrite } from '../store/paper.repository.js';
+import type { Store } from '../store/store.js';
+
+export interface Reject {
+  location: string;
+  reason: string;
+}
+
+export interface ImportSummary extends ImportCounts {
+  runId: number;
+  source: string;
+  /** Every reject, up to `maxRejectsKept`. */
+  rejects: Reject[];
+  durationMs: number;
+}
+
+export interface ImportOptions {
+  /** Papers per transaction. */
+  batchSize?: number;
+  /** Called after each batch is committed. */
+  onBatch?: (totals: ImportCounts) => void;
+  /** Called for each reject as it is found. */
+  onReject?: (r: Reject) => void;
+  maxRejectsKept?: number;
+  clock?: () => Date;
+}
+
+export const DEFAULT_BATCH_SIZE = 1000;
+
+/** Hash of a paper's own fields (not its feed entry): equal hashes mean an import has nothing to change. */
+export function contentHash(p: PaperInput): string {
+  const fields = [p.title, p.abstract, p.authors, p.categories, p.published, p.updated, p.version, p.comment, p.journalRef, p.doi, p.links];
+  return createHash('sha1').update(JSON.stringify(fields)).digest('base64url');
+}
+
+interface Pending {
+  paper: PaperWrite;
+  where: string;
+}
+
+export class PaperImporter {
+  constructor(private readonly store: Store) {}
+
+  /** Runs a whole import from `source`, recording it as an import run. Source errors end the run as failed and are rethrown. */
+  async run(source: PaperSource, opts: ImportOptions = {}): Promise<ImportSummary> {
+    const clock = opts.clock ?? (() => new Date());
+    const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+    const maxKept = opts.maxRejectsKept ?? 10_000;
+    const started = Date.now();
+    await this.store.importRuns.markInterrupted(clock().toISOString());
+    const runId = await this.store.importRuns.start(source.description, clock().toISOString());
+    const totals: ImportCounts = { added: 0, updated: 0, unchanged: 0, rejected: 0 };
+    const rejects: Reject[] = [];
+    let batch: Pending[] = [];
+    let batchRejects: Reject[] = [];
+
+    const reject = (r: Reject) => {
+      batchRejects.push(r);
+      if (rejects.length < maxKept) rejects.push(r);
+      opts.onReject?.(r);
+    };
+    const flush = async () => {
+      const counts = await this.writeBatch(runId, batch, batchRejects, clock().toISOString());
+      totals.added += counts.added;
+      totals.updated += counts.updated;
+      totals.unchanged += counts.unchanged;
+      totals.rejected += counts.rejected;
+      batch = [];
+      batchRejects = [];
+      opts.onBatch?.({ ...totals });
+    };
+
+    try {
+      for await (const item of source.items()) {
+        if (item.kind === 'rejected') {
+          reject({ location: item.where, reason: item.reason });
+        } else {
+          const v = validatePaper(item.paper);
+          if (!v.ok) reject({ location: item.where, reason: v.reason });
+          else batch.push({ paper: { ...v.value, contentHash: contentHash(v.value) }, where: item.where });
+        }
+        if (batch.length >= batchSize || batchRejects.length >= batchSize) await flush();
+      }
+      await flush();
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      await this.store.importRuns.finish(runId, 'failed', clock().toISOString(), msg.slice(0, 2000));
+      throw e;
+    }
+    await this.store.importRuns.finish(runId, 'completed', clock().toISOString());
+    return { runId, source: source.description, ...totals, rejects, durationMs: Date.now() - started };
+  }
+
+  /** Decides and writes one batch in one transaction, together with the run's counters. */
+  private async writeBatch(runId: number, batch: Pending[], rejects: Reject[], now: string): Promise<ImportCounts> {
+    // Within one batch the same id may appear twice; the later copy is judged against the earlier one.
+    const byId = new Map<string, Pending>();
+    let unchanged = 0;
+    for (const p of batch) {
+      const prev = byId.get(p.paper.id);
+      if (prev && decideUpdate(p.paper, prev.paper) !== 'update') {
+        unchanged++;
+        if (p.paper.feed && !prev.paper.feed) prev.paper.feed = p.paper.feed;
+        continue;
+      }
+      if (prev) unchanged++;
+      byId.set(p.paper.id, p);
+    }
+    const ids = [...byId.keys()];
+    return this.store.transaction(async (repos) => {
+      const counts: ImportCounts = { added: 0, updated: 0, unchanged, rejected: rejects.length };
+      const stored = ids.length ? await repos.papers.states(ids) : new Map();
+      const feedIds = ids.filter((id) => byId.get(id)!.paper.feed);
+      const feedStored = feedIds.length ? await repos.feed.states(feedIds) : new Map<string, FeedState>();
+      const inserts: PaperWrite[] = [];
+      const updates: PaperWrite[] = [];
+      const feedInserts: Array<{ paperId: string; feed: NonNullable<PaperInput['feed']> }> = [];
+      const feedUpdates: Array<[string, FeedState]> = [];
+      for (const id of ids) {
+        const { paper } = byId.get(id)!;
+        const st = stored.get(id);
+        let changed = false;
+        if (!st) inserts.push(paper);
+        else if (decideUpdate(paper, st) === 'update') {
+          updates.push(paper);
+          changed = true;
+        }
+        if (paper.feed) {
+          const f = feedStored.get(id);
+          if (!f) {
+            feedInserts.push({ paperId: id, feed: paper.feed });
+            changed ||= Boolean(st);
+          } else {
+            // A paper's feed day is fixed once it has entered the feed; imports may bring upvotes and a submitter.
+            const next: FeedState = {
+              feedDate: f.feedDate,
+              submittedBy: paper.feed.submittedBy ?? f.submittedBy,
+              upvotes: paper.feed.upvotes ?? f.upvotes,
+            };
+            if (next.submittedBy !== f.submittedBy || next.upvotes !== f.upvotes) {
+              feedUpdates.push([id, next]);
+              changed = true;
+            }
+          }
+        }
+        if (!st) counts.added++;
+        else if (changed) counts.updated++;
+        else counts.unchanged++;
+      }
+      await repos.papers.insertMany(inserts, now);
+      await repos.papers.updateMany(updates, now);
+      await repos.feed.insertMany(feedInserts, now);
+      for (const [id, state] of feedUpdates) await repos.feed.update(id, state);
+      await repos.importRuns.addBatch(runId, counts, rejects);
+      return counts;
+    });
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Opens the store of record: SQLite (better-sqlite3) by default, PostgreSQL (pg) when DATABASE_URL says so.
+ * Both go through Kysely; this file and the repositories are the only places with SQL.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { DatabaseTarget } from '../config.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** Where the data lives, for messages (file path, or the URL without its password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+/** int8 (COUNT, SUM) comes back from pg as a string; every count we keep fits in a JS number. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres';
+  }
+}
+
+/** Opens the database named by `target`. Does not migrate; call `migrate()`. */
+export function openDatabase(target: DatabaseTarget, opts: { poolSize?: number } = {}): Db {
+  if (target.dialect === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10, types: pgTypes });
+    const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { kysely, dialect: 'postgres', location: redact(target.url), close: () => kysely.destroy() };
+  }
+  fs.mkdirSync(path.dirname(target.file), { recursive: true });
+  const sqlite = new SQLite(target.file);
+  // Order matters: busy_timeout first so the other pragmas wait for a lock instead of failing (as pocketbase does).
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { kysely, dialect: 'sqlite', location: target.file, close: () => kysely.destroy() };
+}
+
+/** Brings the schema up to date. Safe to run concurrently from several app instances on PostgreSQL (Kysely takes a lock). */
+export async function migrate(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider(db.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const msg = error instanceof Error ? error.message : String(error);
+    throw new Error(`Database migration failed on ${db.location}: ${msg}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,86 @@
+/**
+ * Migrations, in code so they load the same under tsx, vitest and a compiled build. Each is written once for both
+ * dialects; `dialect` is passed where the databases differ (auto-increment keys).
+ */
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+type Dialect = 'sqlite' | 'postgres';
+
+function m001(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('papers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('abstract', 'text', (c) => c.notNull())
+        .addColumn('authors', 'text', (c) => c.notNull())
+        .addColumn('categories', 'text', (c) => c.notNull())
+        .addColumn('primary_category', 'text')
+        .addColumn('published', 'text', (c) => c.notNull())
+        .addColumn('updated', 'text')
+        .addColumn('version', 'integer')
+        .addColumn('comment', 'text')
+        .addColumn('journal_ref', 'text')
+        .addColumn('doi', 'text')
+        .addColumn('abs_url', 'text')
+        .addColumn('pdf_url', 'text')
+        .addColumn('code_url', 'text')
+        .addColumn('project_url', 'text')
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('modified_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('papers_published_idx').on('papers').columns(['published']).execute();
+      await db.schema.createIndex('papers_primary_category_idx').on('papers').columns(['primary_category']).execute();
+
+      await db.schema
+        .createTable('feed_entries')
+        .addColumn('paper_id', 'text', (c) => c.primaryKey().references('papers.id').onDelete('cascade'))
+        .addColumn('feed_date', 'text', (c) => c.notNull())
+        .addColumn('submitted_by', 'text')
+        .addColumn('imported_upvotes', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      // Listing a day, week or month ranks by upvotes within a date range.
+      await db.schema.createIndex('feed_entries_date_idx').on('feed_entries').columns(['feed_date', 'imported_upvotes']).execute();
+      await db.schema.createIndex('feed_entries_submitter_idx').on('feed_entries').columns(['submitted_by']).execute();
+
+      const idColumn = (t: ReturnType<Kysely<unknown>['schema']['createTable']>) =>
+        dialect === 'postgres'
+          ? t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+          : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
+
+      await idColumn(db.schema.createTable('import_runs'))
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text')
+        .addColumn('added', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('unchanged', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('rejected', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('error', 'text')
+        .execute();
+
+      await idColumn(db.schema.createTable('import_rejects'))
+        .addColumn('run_id', 'integer', (c) => c.notNull().references('import_runs.id').onDelete('cascade'))
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('import_rejects_run_idx').on('import_rejects').columns(['run_id']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['import_rejects', 'import_runs', 'feed_entries', 'papers']) await sql`drop table ${sql.table(t)}`.execute(db);
+    },
+  };
+}
+
+/** All migrations in order. Names sort lexically; never rename or edit one that has shipped. */
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return { '001_papers_feed_imports': m001(dialect) };
+    },
+  };
+}

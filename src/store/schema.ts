@@ -1,0 +1,64 @@
+/** Row types of the store of record, as Kysely sees them. Dates are ISO text (YYYY-MM-DD), timestamps ISO 8601 text, on both dialects. */
+import type { Generated } from 'kysely';
+
+export interface PapersTable {
+  id: string;
+  title: string;
+  abstract: string;
+  /** JSON array of author names, byline order. */
+  authors: string;
+  /** JSON array of categories, primary first. */
+  categories: string;
+  primary_category: string | null;
+  published: string;
+  updated: string | null;
+  version: number | null;
+  comment: string | null;
+  journal_ref: string | null;
+  doi: string | null;
+  abs_url: string | null;
+  pdf_url: string | null;
+  code_url: string | null;
+  project_url: string | null;
+  /** Hash of the paper's own fields; an import compares it to tell updated from unchanged. */
+  content_hash: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface FeedEntriesTable {
+  paper_id: string;
+  /** The day the paper entered the daily feed. */
+  feed_date: string;
+  submitted_by: string | null;
+  /** Upvotes carried over from an imported listing. */
+  imported_upvotes: number;
+  created_at: string;
+}
+
+export interface ImportRunsTable {
+  id: Generated<number>;
+  source: string;
+  status: 'running' | 'completed' | 'failed' | 'interrupted';
+  started_at: string;
+  finished_at: string | null;
+  added: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  error: string | null;
+}
+
+export interface ImportRejectsTable {
+  id: Generated<number>;
+  run_id: number;
+  location: string;
+  reason: string;
+}
+
+export interface Database {
+  papers: PapersTable;
+  feed_entries: FeedEntriesTable;
+  import_runs: ImportRunsTable;
+  import_rejects: ImportRejectsTable;
+}

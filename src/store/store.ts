@@ -1,0 +1,47 @@
+/** The store of record: repositories over one database, plus transactions that hand out the same repositories. */
+import type { Kysely, Transaction } from 'kysely';
+import { type Db, migrate } from './db.js';
+import { FeedRepository } from './feed.repository.js';
+import { ImportRunRepository } from './import-run.repository.js';
+import { PaperRepository } from './paper.repository.js';
+import type { Database } from './schema.js';
+
+export interface Repositories {
+  papers: PaperRepository;
+  feed: FeedRepository;
+  importRuns: ImportRunRepository;
+}
+
+function repositories(db: Kysely<Database> | Transaction<Database>): Repositories {
+  return { papers: new PaperRepository(db), feed: new FeedRepository(db), importRuns: new ImportRunRepository(db) };
+}
+
+export class Store implements Repositories {
+  readonly papers: PaperRepository;
+  readonly feed: FeedRepository;
+  readonly importRuns: ImportRunRepository;
+
+  constructor(readonly db: Db) {
+    const r = repositories(db.kysely);
+    this.papers = r.papers;
+    this.feed = r.feed;
+    this.importRuns = r.importRuns;
+  }
+
+  get dialect() {
+    return this.db.dialect;
+  }
+
+  /** Runs `fn` in one transaction; everything it writes through the given repositories commits or rolls back together. */
+  transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.db.kysely.transaction().execute((trx) => fn(repositories(trx)));
+  }
+
+  migrate(): Promise<string[]> {
+    return migrate(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
