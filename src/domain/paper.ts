@@ -145,8 +145,9 @@ export function validatePaper(p: PaperInput): Validation<PaperInput> {
       journalRef: empty(p.journalRef),
       doi: empty(p.doi),
       links: {
-        abs: cleanUrl(p.links?.abs) ?? defaults.abs,
-        pdf: cleanUrl(p.links?.pdf) ?? defaults.pdf,
+        // arXiv papers always link to the unversioned arXiv pages (the latest version); sources often give versioned ones.
+        abs: defaults.abs ?? cleanUrl(p.links?.abs),
+        pdf: defaults.pdf ?? cleanUrl(p.links?.pdf),
         code: cleanUrl(p.links?.code),
         project: cleanUrl(p.links?.project),
       },

@@ -245,8 +245,9 @@ export class ArxivApiSource implements PaperSource {
       const ids = q.ids.map((id) => id.trim()).filter((id) => id !== '');
       for (let i = 0; i < ids.length; i += this.idBatchSize) {
         const batch = ids.slice(i, i + this.idBatchSize);
-        // A versioned and an unversioned id may both be asked for, so a batch can return as many entries as ids.
-        yield* this.pages({ id_list: batch.join(','), ...sort }, 0, batch.length);
+        // At most one entry per id comes back; max_results stays at pageSize (as arxiv.py sends it) so that
+        // identical batches make identical, cacheable URLs.
+        yield* this.pages({ id_list: batch.join(','), ...sort }, 0, batch.length, true);
       }
       return;
     }
@@ -254,8 +255,11 @@ export class ArxivApiSource implements PaperSource {
     yield* this.pages({ search_query: search, ...sort }, this.start, this.maxResults);
   }
 
-  /** Pages through one query from `start` until `max` entries were read or `totalResults` is reached. */
-  private async *pages(params: Record<string, string>, start: number, max: number): AsyncIterable<SourceItem> {
+  /**
+   * Pages through one query from `start` until `max` entries were read or `totalResults` is reached. Each request asks
+   * for pageSize entries, or (unless `fullPages`) only the remainder on the last page.
+   */
+  private async *pages(params: Record<string, string>, start: number, max: number, fullPages = false): AsyncIterable<SourceItem> {
     let offset = start;
     let read = 0;
     let emptyRetries = 0;
@@ -263,7 +267,7 @@ export class ArxivApiSource implements PaperSource {
       const url = new URL(this.baseUrl);
       for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
       url.searchParams.set('start', String(offset));
-      url.searchParams.set('max_results', String(Math.min(this.pageSize, max - read)));
+      url.searchParams.set('max_results', String(fullPages ? this.pageSize : Math.min(this.pageSize, max - read)));
       const page = await this.fetchPage(url.toString());
       const total = page.totalResults;
       if (this.options.query.kind !== 'ids' && total !== null && offset === start) this.expected = Math.max(0, Math.min(max, total - start));

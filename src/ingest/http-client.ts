@@ -157,14 +157,14 @@ export class PoliteHttpClient {
           minTimeout: this.backoffBaseMs,
           maxTimeout: this.maxBackoffMs,
           randomize: true,
-          onFailedAttempt: (error) => {
-            const retryAfterMs = error instanceof AttemptError ? error.retryAfterMs : null;
-            if (retryAfterMs === null) return;
+          onFailedAttempt: (error: unknown) => {
+            if (!(error instanceof AttemptError) || error.retryAfterMs === null) return;
+            const retryAfterMs = error.retryAfterMs;
             if (retryAfterMs > this.maxRetryAfterMs) {
               // Not worth blocking an import for; surface it now with the server's wish in the message.
               throw new AttemptError(
                 `${error.message}; the server asks to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), longer than the ${Math.ceil(this.maxRetryAfterMs / 1000)} s limit`,
-                (error as AttemptError).status, (error as AttemptError).body, false, retryAfterMs,
+                error.status, error.body, false, retryAfterMs,
               );
             }
             // Applies to every request of this client, not only this one: the server asked this client to pause.

@@ -1,0 +1,52 @@
+/**
+ * Wiring: config -> store -> services -> web. The one place that builds everything; tests call the same functions.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Config, databaseTarget } from './config.js';
+import { JsonlFileSource } from './ingest/jsonl.source.js';
+import { FeedService } from './services/feed.service.js';
+import { PaperImporter } from './services/paper-importer.js';
+import { openDatabase } from './store/db.js';
+import { Store } from './store/store.js';
+import { createApp } from './web/app.js';
+
+/** The demo corpus shipped with the project (see demo/README.md). */
+export const DEMO_CORPUS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'demo', 'demo-papers.jsonl.gz');
+
+/** Opens the configured store and brings its schema up to date. */
+export async function openStore(config: Config): Promise<Store> {
+  const store = new Store(openDatabase(databaseTarget(config)));
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+/** Loads the demo corpus when the store has no papers and the config allows it. Returns the number of papers added. */
+export async function loadDemoIfEmpty(store: Store, config: Config, log: (msg: string) => void = () => {}): Promise<number> {
+  if (!config.demo) return 0;
+  if ((await store.papers.count()) > 0) return 0;
+  if (!fs.existsSync(DEMO_CORPUS_FILE)) {
+    log(`demo corpus not found at ${DEMO_CORPUS_FILE}; starting with an empty store`);
+    return 0;
+  }
+  log('empty store: loading the demo corpus (set PAPERBOY_DEMO=0 to skip)…');
+  const summary = await new PaperImporter(store).run(new JsonlFileSource(DEMO_CORPUS_FILE));
+  log(`demo corpus loaded: ${summary.added} papers`);
+  return summary.added;
+}
+
+/** Builds the whole server for a config; the caller listens and closes. */
+export async function buildServer(config: Config) {
+  const store = await openStore(config);
+  await loadDemoIfEmpty(store, config, (m) => console.log(m));
+  const feed = new FeedService(store);
+  const app = await createApp({ feed, logLevel: config.logLevel });
+  app.addHook('onClose', () => store.close());
+  return { app, store };
+}

@@ -1,0 +1,55 @@
+/** Read side of the daily feed and paper pages: what the web pages, the JSON API and feeds present. */
+import type { Period } from '../domain/period.js';
+import type { FeedItem, FeedSort, FeedState } from '../store/feed.repository.js';
+import type { PaperRecord } from '../store/paper.repository.js';
+import type { Store } from '../store/store.js';
+
+export interface FeedPage {
+  period: Period;
+  items: FeedItem[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+export interface PaperView {
+  paper: PaperRecord;
+  feed: FeedState | null;
+  upvotes: number;
+  numComments: number;
+}
+
+export class FeedService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** One page of a period's papers. `page` counts from 0. */
+  async list(period: Period, opts: { sort: FeedSort; page: number; limit: number; submitter?: string | undefined }): Promise<FeedPage> {
+    const range = { from: period.from, to: period.to, submitter: opts.submitter };
+    const [items, total] = await Promise.all([
+      this.store.feed.list({ ...range, sort: opts.sort, limit: opts.limit, offset: opts.page * opts.limit, nowMs: this.clock() }),
+      this.store.feed.count(range),
+    ]);
+    return { period, items, total, page: opts.page, limit: opts.limit };
+  }
+
+  /** The latest day with papers; null when the feed is empty. */
+  latestDay(): Promise<string | null> {
+    return this.store.feed.latestDate();
+  }
+
+  /** Nearest days with papers before and after `day` (skipping empty days such as weekends). */
+  async neighbours(day: string): Promise<{ prev: string | null; next: string | null }> {
+    const [prev, next] = await Promise.all([this.store.feed.adjacentDate(day, 'prev'), this.store.feed.adjacentDate(day, 'next')]);
+    return { prev, next };
+  }
+
+  async paper(id: string): Promise<PaperView | null> {
+    const paper = await this.store.papers.getById(id);
+    if (!paper) return null;
+    const feed = await this.store.feed.getByPaperId(id);
+    return { paper, feed, upvotes: feed?.upvotes ?? 0, numComments: 0 };
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The web application: HTML pages, the Hugging Face-compatible JSON API, static files. `createApp(deps)` builds it
+ * from its dependencies (no hidden singletons) so tests run it in-process with `app.inject` or on a real port.
+ */
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import compress from '@fastify/compress';
+import etag from '@fastify/etag';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { FeedService } from '../services/feed.service.js';
+import { renderPage } from './render.js';
+import { hfApiRoutes } from './routes/hf-api.routes.js';
+import { pageRoutes } from './routes/pages.routes.js';
+import { ErrorView } from './views/error.view.js';
+
+export interface AppDeps {
+  feed: FeedService;
+  /** Pino log level; 'silent' in tests. */
+  logLevel?: string;
+  /** Requests per minute per client address. */
+  rateLimitPerMinute?: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const katexDist = path.join(path.dirname(createRequire(import.meta.url).resolve('katex/package.json')), 'dist');
+
+/** A client error with a status, a short title and a message that says what to do. */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string) => new HttpProblem(400, 'Bad request', message);
+export const notFound = (message: string) => new HttpProblem(404, 'Not found', message);
+
+function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/');
+}
+
+/** Sends an error as JSON for API routes and as an HTML page elsewhere; never a stack trace. */
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string) {
+  reply.code(status);
+  if (wantsJson(req)) return reply.type('application/json; charset=utf-8').send({ error: title, message, statusCode: status });
+  return reply.type('text/html; charset=utf-8').send(renderPage(h(ErrorView, { status, title, message })));
+}
+
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: deps.logLevel ?? 'info' },
+    // Old-style arXiv ids contain a slash (hep-th/9108002); routes take the rest of the path and parse it.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    trustProxy: false,
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    // The API is read by scripts and other sites; pages are same-origin anyway.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  await app.register(rateLimit, {
+    max: deps.rateLimitPerMinute ?? 600,
+    timeWindow: '1 minute',
+    enableDraftSpec: true, // RateLimit / RateLimit-Policy headers (IETF draft), as the HF API sends
+  });
+  await app.register(compress, { threshold: 1024 });
+  await app.register(etag, { weak: true });
+  await app.register(formbody);
+  await app.register(fastifyStatic, { root: path.join(here, 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
+  await app.register(fastifyStatic, { root: katexDist, prefix: '/static/katex/', maxAge: '7d', decorateReply: false });
+
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, 404, 'Not found', `Nothing lives at ${req.url.slice(0, 200)}.`));
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof HttpProblem) return sendProblem(req, reply, err.status, err.title, err.message);
+    const status = (err as { statusCode?: number }).statusCode;
+    const message = err instanceof Error ? err.message : String(err);
+    if (status && status >= 400 && status < 500) return sendProblem(req, reply, status, status === 429 ? 'Too many requests' : 'Bad request', message);
+    req.log.error({ err }, 'request failed');
+    return sendProblem(req, reply, 500, 'Server error', 'Something went wrong on our side. Try again in a moment.');
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+  await app.register(async (scope) => pageRoutes(scope, deps));
+  await app.register(async (scope) => hfApiRoutes(scope, deps));
+  return app;
+}

@@ -1,0 +1,41 @@
+/** The page shell every HTML page shares: head, header with navigation and search box, footer. */
+import type { ComponentChildren } from 'preact';
+
+export interface LayoutProps {
+  title: string;
+  children: ComponentChildren;
+  /** Extra stylesheet needed by pages with math. */
+  math?: boolean;
+  description?: string;
+}
+
+export function Layout({ title, children, math, description }: LayoutProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title === 'Paperboy' ? title : `${title} · Paperboy`}</title>
+        {description ? <meta name="description" content={description} /> : null}
+        <link rel="stylesheet" href="/static/app.css" />
+        {math ? <link rel="stylesheet" href="/static/katex/katex.min.css" /> : null}
+      </head>
+      <body>
+        <header class="site-header">
+          <a class="brand" href="/">
+            Paperboy
+          </a>
+          <nav>
+            <a href="/">Daily</a>
+          </nav>
+        </header>
+        <main>{children}</main>
+        <footer class="site-footer">
+          <p>
+            Paperboy · open source (MIT) · paper metadata from <a href="https://arxiv.org">arXiv</a> (CC0)
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}

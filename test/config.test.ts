@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, databaseTarget, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('needs nothing: SQLite under ./data, port 3000, demo on', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, dataDir: path.resolve('data'), databaseUrl: null, demo: true, arxivIntervalMs: 3000 });
+    expect(databaseTarget(c)).toEqual({ dialect: 'sqlite', file: path.resolve('data', 'paperboy.db') });
+  });
+
+  it('reads the documented variables, with flags winning over the environment', () => {
+    const c = loadConfig(
+      { PORT: '8080', PAPERBOY_DATA: '/tmp/pb', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', PAPERBOY_DEMO: '0' },
+      { PORT: '9090' },
+    );
+    expect(c).toMatchObject({ port: 9090, dataDir: '/tmp/pb', demo: false });
+    expect(databaseTarget(c)).toEqual({ dialect: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db' });
+  });
+
+  it('lists every bad value at once, with what is expected', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '70000', PAPERBOY_DEMO: 'maybe', DATABASE_URL: 'mysql://x', ARXIV_INTERVAL_MS: '-1' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'PORT="70000": expected a port number 0–65535',
+      'DATABASE_URL="mysql://x": expected postgres://user:password@host:port/db, sqlite:path/to/file.db, or nothing for SQLite in the data folder',
+      'PAPERBOY_DEMO="maybe": expected 0 or 1 (or true/false)',
+      'ARXIV_INTERVAL_MS="-1": expected milliseconds ≥ 0',
+    ]);
+  });
+});

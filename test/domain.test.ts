@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { isCanonicalPaperId, parsePaperId } from '../src/domain/arxiv-id.js';
+import { hotness } from '../src/domain/hotness.js';
+import { decideUpdate } from '../src/domain/paper-version.js';
+import { addDays, dayPeriod, isoWeekOf, monthPeriod, periodLabel, shiftPeriod, weekPeriod } from '../src/domain/period.js';
+
+describe('paper ids', () => {
+  it.each([
+    ['2505.20278', '2505.20278', null, 'arxiv-new'],
+    ['2505.20278v3', '2505.20278', 3, 'arxiv-new'],
+    ['arXiv:0808.0539v2', '0808.0539', 2, 'arxiv-new'],
+    ['https://arxiv.org/abs/2505.20278v1', '2505.20278', 1, 'arxiv-new'],
+    ['http://arxiv.org/pdf/hep-th/9108002v1.pdf', 'hep-th/9108002', 1, 'arxiv-old'],
+    ['hep-th/9108002', 'hep-th/9108002', null, 'arxiv-old'],
+    ['math.GT/0309136', 'math.GT/0309136', null, 'arxiv-old'],
+    ['quant-ph/0201082v1', 'quant-ph/0201082', 1, 'arxiv-old'],
+    ['openreview:AbC_12-x', 'openreview:AbC_12-x', null, 'namespaced'],
+  ])('parses %s', (input, id, version, kind) => {
+    expect(parsePaperId(input)).toEqual({ id, version, kind });
+  });
+
+  it.each(['', 'abc', '2513.00001', '2505.2027', '1412.12345', '0703.1234', 'hep-th/9113002', '2505.20278v0', '../etc/passwd', '<script>', 'x'.repeat(300)])(
+    'rejects %s',
+    (input) => {
+      expect(parsePaperId(input)).toBeNull();
+    },
+  );
+
+  it('knows canonical ids', () => {
+    expect(isCanonicalPaperId('2505.20278')).toBe(true);
+    expect(isCanonicalPaperId('2505.20278v2')).toBe(false);
+  });
+});
+
+describe('periods', () => {
+  it('computes ISO weeks, including week 53 and year boundaries', () => {
+    expect(weekPeriod('2025-W22')).toEqual({ kind: 'week', key: '2025-W22', from: '2025-05-26', to: '2025-06-01' });
+    expect(weekPeriod('2020-W53')).toEqual({ kind: 'week', key: '2020-W53', from: '2020-12-28', to: '2021-01-03' });
+    expect(weekPeriod('2021-W53')).toBeNull();
+    expect(weekPeriod('2025-W00')).toBeNull();
+    expect(isoWeekOf('2021-01-01')).toBe('2020-W53');
+    expect(isoWeekOf('2024-12-30')).toBe('2025-W01');
+  });
+  it('computes months and days', () => {
+    expect(monthPeriod('2024-02')).toEqual({ kind: 'month', key: '2024-02', from: '2024-02-01', to: '2024-02-29' });
+    expect(monthPeriod('2025-13')).toBeNull();
+    expect(dayPeriod('2025-02-30')).toBeNull();
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+  });
+  it('moves to neighbouring periods and labels them', () => {
+    expect(shiftPeriod(monthPeriod('2025-01')!, -1).key).toBe('2024-12');
+    expect(shiftPeriod(weekPeriod('2025-W01')!, -1).key).toBe('2024-W52');
+    expect(shiftPeriod(dayPeriod('2025-03-01')!, -1).key).toBe('2025-02-28');
+    expect(periodLabel(dayPeriod('2025-05-26')!)).toBe('Monday, 26 May 2025');
+    expect(periodLabel(weekPeriod('2025-W22')!)).toBe('Week 22 of 2025 (26 May – 1 Jun)');
+    expect(periodLabel(monthPeriod('2025-05')!)).toBe('May 2025');
+  });
+});
+
+describe('version decisions', () => {
+  const s = (contentHash: string, version: number | null, updated: string | null, published = '2025-01-01') => ({ contentHash, version, updated, published });
+  it('decides by version, then by date', () => {
+    expect(decideUpdate(s('a', 2, null), s('a', 2, null))).toBe('unchanged');
+    expect(decideUpdate(s('b', 3, null), s('a', 2, null))).toBe('update');
+    expect(decideUpdate(s('b', 1, null), s('a', 2, null))).toBe('stale');
+    expect(decideUpdate(s('b', 2, null), s('a', 2, null))).toBe('update');
+    expect(decideUpdate(s('b', null, '2025-02-01'), s('a', null, '2025-03-01'))).toBe('stale');
+    expect(decideUpdate(s('b', null, '2025-04-01'), s('a', 2, '2025-03-01'))).toBe('update');
+    expect(decideUpdate(s('b', null, '2025-03-01'), s('a', 2, '2025-03-01'))).toBe('stale');
+  });
+});
+
+describe('hotness', () => {
+  it('matches the gravity formula at pinned times', () => {
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    expect(hotness(10, t0, t0)).toBeCloseTo(10 / Math.pow(2, 1.8), 12);
+    expect(hotness(10, t0, t0 + 22 * 3_600_000)).toBeCloseTo(0.0327808, 6);
+    expect(hotness(0, t0, t0)).toBe(0);
+  });
+});

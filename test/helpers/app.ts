@@ -1,0 +1,40 @@
+/** Test helpers: a real SQLite file in a temp folder, filled from real data files, and the real app over it. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { JsonlFileSource } from '../../src/ingest/jsonl.source.js';
+import { FeedService } from '../../src/services/feed.service.js';
+import { PaperImporter } from '../../src/services/paper-importer.js';
+import { openDatabase } from '../../src/store/db.js';
+import { Store } from '../../src/store/store.js';
+import { createApp } from '../../src/web/app.js';
+
+export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data');
+export const SEED_PAPERS = path.join(SHARED_DATA, 'seed-papers.jsonl');
+export const CORPUS_87K = path.join(SHARED_DATA, 'arxiv-87k.jsonl.gz');
+
+export function tempDir(prefix = 'paperboy-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A migrated SQLite store in a fresh temp folder. */
+export async function sqliteStore(): Promise<Store> {
+  const store = new Store(openDatabase({ dialect: 'sqlite', file: path.join(tempDir(), 'test.db') }));
+  await store.migrate();
+  return store;
+}
+
+export async function importFiles(store: Store, ...files: string[]): Promise<void> {
+  for (const f of files) await new PaperImporter(store).run(new JsonlFileSource(f));
+}
+
+/** The real app over a store holding the seed papers (and any extra files). `nowMs` pins the clock for trending. */
+export async function seededApp(opts: { files?: string[]; nowMs?: number } = {}): Promise<{ app: FastifyInstance; store: Store }> {
+  const store = await sqliteStore();
+  await importFiles(store, SEED_PAPERS, ...(opts.files ?? []));
+  const feed = new FeedService(store, opts.nowMs === undefined ? Date.now : () => opts.nowMs!);
+  const app = await createApp({ feed, logLevel: 'silent' });
+  app.addHook('onClose', () => store.close());
+  return { app, store };
+}
