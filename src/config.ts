@@ -50,7 +50,7 @@ const schema = z.object({
     .optional(),
   PAPERBOY_DEMO: boolish.default(true),
   ARXIV_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0, 'expected milliseconds ≥ 0').default(3000),
-  ARXIV_API_URL: z.url({ message: 'expected an http(s) URL' }).default('http://export.arxiv.org/api/query'),
+  ARXIV_API_URL: z.url({ message: 'expected an http(s) URL' }).default('https://export.arxiv.org/api/query'),
   ARXIV_OAI_URL: z.url({ message: 'expected an http(s) URL' }).default('https://oaipmh.arxiv.org/oai'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });

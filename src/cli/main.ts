@@ -73,8 +73,10 @@ export function buildProgram(): Command {
         }
         throw e;
       }
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
       const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
-      console.log(`Paperboy is serving ${store.db.location} at http://${shown}:${config.port}`);
+      console.log(`Paperboy is serving ${store.db.location} at http://${shown}:${port}`);
     });
 
   program

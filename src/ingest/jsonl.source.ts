@@ -94,6 +94,7 @@ export class JsonlFileSource implements PaperSource {
     let pendingBytes = 0;
     let oversized = false;
     let lineNo = 0;
+    let atStart = true;
     const where = () => `${this.label}:${lineNo}`;
     const handle = (line: string): SourceItem | null => {
       if (line.trim() === '') return null;
@@ -108,7 +109,12 @@ export class JsonlFileSource implements PaperSource {
     };
     try {
       for await (const chunk of stream) {
-        const text = decoder.write(chunk);
+        let text = decoder.write(chunk);
+        // A UTF-8 byte order mark (as some Windows tools write) is not JSON whitespace: drop it, or line 1 is rejected.
+        if (atStart && text !== '') {
+          atStart = false;
+          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        }
         let start = 0;
         for (;;) {
           const nl = text.indexOf('\n', start);

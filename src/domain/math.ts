@@ -1,0 +1,158 @@
+/**
+ * LaTeX math in titles and abstracts: splitting text from math, rendering math to HTML with KaTeX on the server,
+ * and cutting excerpts without splitting a math span. Everything outside math is HTML-escaped, so the output of
+ * `renderMath` is safe to insert as HTML whatever the input holds.
+ *
+ * Delimiters: `$…$` and `\(…\)` inline, `$$…$$` and `\[…\]` display; `\$` is a literal dollar. A `$` opens inline
+ * math only when a non-space follows it and closes only when a non-space precedes it and no digit follows it —
+ * pandoc's `tex_math_dollars` rule — so "costs $5 and $10" stays text. A delimiter that is never closed is text.
+ */
+import katex from 'katex';
+
+/** HTML produced by this module: text escaped, math rendered by KaTeX. The only HTML views may insert unescaped. */
+export type MathHtml = string & { readonly __brand: 'MathHtml' };
+
+export type MathSegment =
+  | { kind: 'text'; text: string; start: number; end: number }
+  | { kind: 'math'; tex: string; display: boolean; start: number; end: number };
+
+/** `start`/`end` are offsets in the source; `text` has `\$` already turned into `$`. */
+
+const OPENERS: ReadonlyArray<{ open: string; close: string; display: boolean }> = [
+  { open: '$$', close: '$$', display: true },
+  { open: '\\[', close: '\\]', display: true },
+  { open: '\\(', close: '\\)', display: false },
+  { open: '$', close: '$', display: false },
+];
+
+const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+
+/** Finds the end delimiter of a math span whose body starts at `from`; skips backslash escapes. -1 when unclosed. */
+function findClose(src: string, from: number, close: string): number {
+  for (let i = from; i < src.length; i++) {
+    const c = src[i];
+    if (close === '$') {
+      if (c === '\\') {
+        i++;
+        continue;
+      }
+      if (c === '$') {
+        if (src[i + 1] === '$') return -1; // `$a$$` is not a sensible inline span
+        if (isSpace(src[i - 1]) || isDigit(src[i + 1])) continue;
+        return i;
+      }
+      continue;
+    }
+    if (src.startsWith(close, i)) return i;
+    if (c === '\\') i++; // `\\]` inside `\[…\]` is a line break followed by `]`, not the closer
+  }
+  return -1;
+}
+
+/** Splits LaTeX source into text and math segments. Adjacent text is merged into one segment. */
+export function splitMath(src: string): MathSegment[] {
+  const out: MathSegment[] = [];
+  let text = '';
+  let textStart = 0;
+  const flushText = (end: number) => {
+    if (text !== '') out.push({ kind: 'text', text, start: textStart, end });
+    text = '';
+  };
+  let i = 0;
+  while (i < src.length) {
+    if (src.startsWith('\\$', i)) {
+      if (text === '') textStart = i;
+      text += '$';
+      i += 2;
+      continue;
+    }
+    let matched = false;
+    for (const d of OPENERS) {
+      if (!src.startsWith(d.open, i)) continue;
+      const bodyStart = i + d.open.length;
+      if (d.open === '$' && isSpace(src[bodyStart])) break; // "$ 5" is a dollar sign, not math
+      const close = findClose(src, bodyStart, d.close);
+      if (close < 0 || src.slice(bodyStart, close).trim() === '') break;
+      flushText(i);
+      out.push({ kind: 'math', tex: src.slice(bodyStart, close), display: d.display, start: i, end: close + d.close.length });
+      i = close + d.close.length;
+      matched = true;
+      break;
+    }
+    if (matched) continue;
+    if (text === '') textStart = i;
+    // An unmatched opener is text; take all of it so `$$` is not re-read as two `$`.
+    const opener = OPENERS.find((d) => src.startsWith(d.open, i));
+    const take = opener ? opener.open.length : 1;
+    text += src.slice(i, i + take);
+    i += take;
+  }
+  flushText(src.length);
+  return out;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** KaTeX settings: never throw on bad input, no `\href`/`\url`/`\html…` (trust off), bounded macro expansion. */
+const KATEX_OPTIONS = {
+  throwOnError: false,
+  output: 'htmlAndMathml',
+  trust: false,
+  strict: 'ignore',
+  maxExpand: 1000,
+  maxSize: 20,
+} as const;
+
+/** Renders one TeX expression; if KaTeX fails outright, the source is shown as escaped text. */
+export function renderTex(tex: string, display: boolean): string {
+  try {
+    return katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display });
+  } catch {
+    return `<code class="math-error">${escapeHtml(tex)}</code>`;
+  }
+}
+
+/** Renders LaTeX source (text with math spans) to safe HTML: text escaped, math rendered by KaTeX. */
+export function renderMath(src: string): MathHtml {
+  return splitMath(src)
+    .map((s) => (s.kind === 'text' ? escapeHtml(s.text) : renderTex(s.tex, s.display)))
+    .join('') as MathHtml;
+}
+
+/** True when the source has at least one math span (pages then need KaTeX's stylesheet). */
+export function hasMath(src: string): boolean {
+  return splitMath(src).some((s) => s.kind === 'math');
+}
+
+/**
+ * Cuts LaTeX source to about `maxChars` characters at a word boundary, never inside a math span (a span that would be
+ * split is dropped whole), and appends `…` when anything was cut. Works on the source, before rendering.
+ */
+export function truncateLatex(src: string, maxChars: number): string {
+  const s = src.trim();
+  if (s.length <= maxChars) return s;
+  let cut = maxChars;
+  // A math span straddling the limit is dropped: cut where it starts.
+  for (const seg of splitMath(s)) {
+    if (seg.kind === 'math' && seg.start < cut && seg.end > cut) {
+      cut = seg.start;
+      break;
+    }
+  }
+  // Back off to the last whitespace at or before the cut that is outside math.
+  const spans = splitMath(s).filter((x) => x.kind === 'math');
+  const inMath = (pos: number) => spans.some((m) => m.start < pos && pos < m.end);
+  let at = cut;
+  while (at > 0 && !(/\s/.test(s[at] ?? '') && !inMath(at))) at--;
+  if (at === 0) at = cut; // one very long word: cut inside it rather than return nothing
+  let head = s.slice(0, at).trimEnd();
+  // An excerpt ending in a lone backslash would escape the ellipsis; trailing punctuation reads badly before it.
+  head = head.replace(/\\+$/, '').replace(/[\s,;:([{-]+$/, '');
+  return `${head}…`;
+}

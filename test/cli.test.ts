@@ -1,0 +1,116 @@
+/** The `paperboy` command as a user runs it: a real child process, a real SQLite file, a replay server for arXiv. */
+import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEED_PAPERS, tempDir } from './helpers/app.js';
+import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
+
+const exec = promisify(execFile);
+const BIN = path.resolve(import.meta.dirname, '../bin/paperboy.mjs');
+
+async function paperboy(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await exec(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function count(dataDir: string, sql: string): number {
+  const db = new Database(path.join(dataDir, 'paperboy.db'), { readonly: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+describe('paperboy CLI', () => {
+  let replay: ReplayServer;
+  beforeAll(async () => {
+    replay = await startReplayServer();
+  });
+  afterAll(async () => {
+    await replay?.close();
+  });
+
+  it('shows help with serve, migrate and ingest', async () => {
+    const r = await paperboy(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['serve', 'migrate', 'ingest', '--database-url', '--no-demo', '--port', '--data']) expect(r.stdout).toContain(c);
+  });
+
+  it('stops on invalid configuration with every bad value listed', async () => {
+    const r = await paperboy(['migrate', '--port', 'eighty'], { PAPERBOY_DEMO: 'perhaps', PAPERBOY_DATA: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('PORT="eighty": expected a port number 0–65535');
+    expect(r.stderr).toContain('PAPERBOY_DEMO="perhaps": expected 0 or 1 (or true/false)');
+  });
+
+  it('migrates, then imports a file twice: the second run changes nothing', async () => {
+    const data = tempDir();
+    expect((await paperboy(['migrate', '--data', data])).stdout).toContain('is up to date');
+    const first = await paperboy(['ingest', SEED_PAPERS, '--data', data]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/55 added, 0 updated, 0 unchanged, 0 rejected/);
+    const second = await paperboy(['ingest', SEED_PAPERS], { PAPERBOY_DATA: data });
+    expect(second.stdout).toMatch(/0 added, 0 updated, 55 unchanged, 0 rejected/);
+    expect(count(data, 'select count(*) n from papers')).toBe(55);
+  });
+
+  it('explains a missing file and an empty command', async () => {
+    const data = tempDir();
+    const missing = await paperboy(['ingest', 'no-such-file.jsonl', '--data', data]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('file not found: no-such-file.jsonl');
+    const none = await paperboy(['ingest', '--data', data]);
+    expect(none.stderr).toContain('nothing to import');
+  });
+
+  it('fetches papers by id from the arXiv API, into the feed on their first-version day', async () => {
+    const data = tempDir();
+    const r = await paperboy(['ingest', '--arxiv-id', '1707.08567', '--data', data], { ARXIV_API_URL: replay.apiUrl, ARXIV_INTERVAL_MS: '50' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/1 added, 0 updated, 0 unchanged, 0 rejected/);
+    expect(count(data, "select count(*) n from papers where id = '1707.08567' and abs_url = 'https://arxiv.org/abs/1707.08567'")).toBe(1);
+    expect(count(data, "select count(*) n from feed_entries f join papers p on p.id = f.paper_id where f.feed_date = p.published")).toBe(1);
+    const bad = await paperboy(['ingest', '--arxiv-id', 'abc', '--data', data], { ARXIV_API_URL: replay.apiUrl });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('not arXiv ids: abc');
+  });
+
+  it('harvests OAI-PMH following the resumption token', async () => {
+    const data = tempDir();
+    const r = await paperboy(['ingest', '--oai', '--data', data], { ARXIV_OAI_URL: replay.oaiUrl, ARXIV_INTERVAL_MS: '50' });
+    expect(r.code).toBe(0);
+    const n = count(data, 'select count(*) n from papers');
+    expect(n).toBeGreaterThanOrEqual(6);
+    expect(r.stdout).toContain(`${n} added`);
+  });
+
+  it('serves the site on the configured port, loading the demo corpus into an empty store', async () => {
+    const data = tempDir();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+          const m = /serving .* at (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+        setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 45_000);
+      });
+      const res = await fetch(`${url}/papers/2505.20278`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('The Coverage Principle');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
