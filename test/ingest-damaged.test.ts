@@ -179,6 +179,20 @@ describe('(a) truncated and corrupt files', () => {
   });
 });
 
+describe('progress of a gzip file', () => {
+  it('counts each compressed byte once: the format sniffing must not read the whole file a second time', async () => {
+    const lines = await corpusLines(3000);
+    // Several 1 MB read chunks, so a stray background read of the sniffing stream would show.
+    const file = write('progress.jsonl.gz', zlib.gzipSync((lines.join('\n') + '\n').repeat(3)));
+    const source = new JsonlFileSource(file);
+    let n = 0;
+    for await (const item of source.items()) if (item.kind === 'paper') n++;
+    expect(n).toBe(9000);
+    expect(source.size.total).toBeGreaterThan(3_000_000);
+    expect(source.progress()).toBe(source.size.total);
+  });
+});
+
 describe('(b) a JSONL file with every kind of bad line, a BOM and CRLF line endings', () => {
   it('stores the valid records and rejects each bad one with file:line and a reason', async () => {
     const file = write('damaged.jsonl', DAMAGED_JSONL);

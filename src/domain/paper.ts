@@ -61,14 +61,26 @@ export function isIsoDate(s: unknown): s is string {
   if (typeof s !== 'string') return false;
   const m = ISO_DATE.exec(s);
   if (!m) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return day <= days;
 }
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/** Whitespace other than a plain space. */
+const NON_SPACE_WHITESPACE = /[^\S ]/;
+
+/**
+ * Collapses runs of whitespace to one space and trims. Most text is already tidy; testing first skips the copy
+ * (a double space or any other whitespace character is what collapsing would change; `includes` is the fast test).
+ */
 function collapse(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return s.includes('  ') || NON_SPACE_WHITESPACE.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
 }
 
 function cleanUrl(u: string | null | undefined): string | null {

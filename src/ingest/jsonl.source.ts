@@ -59,6 +59,9 @@ export class JsonlFileSource implements PaperSource {
     if (!isGzip(this.file)) return raw as NodeJS.ReadableStream & AsyncIterable<Buffer>;
     const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
     raw.on('error', (e) => gunzip.destroy(e));
+    // A reader that stops early (firstChar) destroys the gunzip stream only; without this the file stream would go on
+    // reading the whole file in the background, counting its bytes into the progress.
+    gunzip.on('close', () => raw.destroy());
     return raw.pipe(gunzip) as NodeJS.ReadableStream & AsyncIterable<Buffer>;
   }
 

@@ -40,8 +40,13 @@ export const DEFAULT_BATCH_SIZE = 1000;
 
 /** Hash of a paper's own fields (not its feed entry): equal hashes mean an import has nothing to change. */
 export function contentHash(p: PaperInput): string {
-  const fields = [p.title, p.abstract, p.authors, p.categories, p.published, p.updated, p.version, p.comment, p.journalRef, p.doi, p.links];
-  return createHash('sha1').update(JSON.stringify(fields)).digest('base64url');
+  // Fields fed one by one with a separator that cannot occur in them (NUL): cheaper than JSON-encoding 160 MB of abstracts.
+  const h = createHash('sha1');
+  const l = p.links;
+  const small = [p.published, p.updated, p.version, p.comment, p.journalRef, p.doi, l.abs, l.pdf, l.code, l.project];
+  h.update(p.title).update('\0').update(p.abstract).update('\0').update(p.authors.join('\u0001')).update('\0').update(p.categories.join('\u0001'));
+  h.update('\0').update(small.map((v) => (v === null ? '\u0002' : String(v))).join('\0'));
+  return h.digest('base64url');
 }
 
 interface Pending {

@@ -18,6 +18,11 @@ export interface Db {
   dialect: Dialect;
   /** Where the data lives, for messages (file path, or the URL without its password). */
   location: string;
+  /**
+   * The SQLite connection itself, for the few hot paths that reuse prepared statements (bulk import); null on
+   * PostgreSQL. SQLite has one connection, so statements run on it belong to the current Kysely transaction.
+   */
+  sqlite: SQLite.Database | null;
   close(): Promise<void>;
 }
 
@@ -44,7 +49,7 @@ export function openDatabase(target: DatabaseTarget, opts: { poolSize?: number }
   if (target.dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10, types: pgTypes });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: 'postgres', location: redact(target.url), close: () => kysely.destroy() };
+    return { kysely, dialect: 'postgres', location: redact(target.url), sqlite: null, close: () => kysely.destroy() };
   }
   fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const sqlite = new SQLite(target.file);
@@ -54,7 +59,7 @@ export function openDatabase(target: DatabaseTarget, opts: { poolSize?: number }
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { kysely, dialect: 'sqlite', location: target.file, close: () => kysely.destroy() };
+  return { kysely, dialect: 'sqlite', location: target.file, sqlite, close: () => kysely.destroy() };
 }
 
 /** Brings the schema up to date. Safe to run concurrently from several app instances on PostgreSQL (Kysely takes a lock). */

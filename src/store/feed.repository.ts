@@ -1,4 +1,5 @@
 /** Daily-feed entries: which paper entered the feed on which day, who submitted it, its imported upvotes. */
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { hotness } from '../domain/hotness.js';
 import type { FeedInput } from '../domain/paper.js';
@@ -36,8 +37,14 @@ export interface FeedQuery {
 
 const LOOKUP_CHUNK = 900;
 
+/** One prepared INSERT per SQLite connection (see PaperRepository). */
+const sqliteInsert = new WeakMap<SQLite.Database, SQLite.Statement>();
+
 export class FeedRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: SQLite.Database | null = null,
+  ) {}
 
   async states(ids: readonly string[]): Promise<Map<string, FeedState>> {
     const out = new Map<string, FeedState>();
@@ -53,6 +60,15 @@ export class FeedRepository {
   }
 
   async insertMany(entries: ReadonlyArray<{ paperId: string; feed: FeedInput }>, now: string): Promise<void> {
+    if (this.sqlite) {
+      let stmt = sqliteInsert.get(this.sqlite);
+      if (!stmt) {
+        stmt = this.sqlite.prepare('insert into feed_entries (paper_id, feed_date, submitted_by, imported_upvotes, created_at) values (?, ?, ?, ?, ?)');
+        sqliteInsert.set(this.sqlite, stmt);
+      }
+      for (const e of entries) stmt.run(e.paperId, e.feed.date, e.feed.submittedBy, e.feed.upvotes ?? 0, now);
+      return;
+    }
     for (let i = 0; i < entries.length; i += 1000) {
       const rows = entries.slice(i, i + 1000).map((e) => ({
         paper_id: e.paperId,

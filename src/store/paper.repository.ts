@@ -1,4 +1,5 @@
 /** Papers in the store of record. All SQL about papers lives here. */
+import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { PaperInput, PaperLinks } from '../domain/paper.js';
 import type { Database, PapersTable } from './schema.js';
@@ -82,8 +83,24 @@ function toRow(p: PaperWrite, now: string): Insertable<PapersTable> {
   };
 }
 
+const PAPER_COLUMNS = [
+  'id', 'title', 'abstract', 'authors', 'categories', 'primary_category', 'published', 'updated', 'version', 'comment',
+  'journal_ref', 'doi', 'abs_url', 'pdf_url', 'code_url', 'project_url', 'content_hash', 'created_at', 'modified_at',
+] as const satisfies ReadonlyArray<keyof PapersTable>;
+
+/** One prepared INSERT per SQLite connection, reused for every paper of a bulk import. */
+const sqliteInsert = new WeakMap<SQLite.Database, SQLite.Statement>();
+
 export class PaperRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * @param sqlite the raw SQLite connection when the store is SQLite: bulk inserts reuse one prepared statement on it,
+   *   which is several times cheaper than building and preparing a multi-row INSERT per batch
+   *   (docs/decisions/004-sqlite-bulk-insert.md). Null on PostgreSQL.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly sqlite: SQLite.Database | null = null,
+  ) {}
 
   async getById(id: string): Promise<PaperRecord | null> {
     const row = await this.db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
@@ -115,6 +132,15 @@ export class PaperRepository {
   }
 
   async insertMany(papers: readonly PaperWrite[], now: string): Promise<void> {
+    if (this.sqlite) {
+      let stmt = sqliteInsert.get(this.sqlite);
+      if (!stmt) {
+        stmt = this.sqlite.prepare(`insert into papers (${PAPER_COLUMNS.join(', ')}) values (${PAPER_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+        sqliteInsert.set(this.sqlite, stmt);
+      }
+      for (const p of papers) stmt.run(toRow(p, now));
+      return;
+    }
     for (let i = 0; i < papers.length; i += INSERT_CHUNK_ROWS) {
       const rows = papers.slice(i, i + INSERT_CHUNK_ROWS).map((p) => toRow(p, now));
       await this.db.insertInto('papers').values(rows).execute();

@@ -16,7 +16,7 @@ function escapeText(s: string): string {
     .map((part, i) => {
       // split() with a capture group puts the math segments at odd indexes. Inside math, `<` could still open an HTML
       // tag in a renderer that does not know math; TeX's \lt and \gt typeset the same.
-      if (i % 2 === 1) return part.replace(/</g, '\\lt ').replace(/>/g, '\\gt ');
+      if (i % 2 === 1) return part.replace(/< ?/g, '\\lt ').replace(/> ?/g, '\\gt ');
       return part.replace(/[\\`*_[\]<]/g, '\\$&').replace(/&(?=#?\w+;)/g, '\\&');
     })
     .join('');
@@ -30,7 +30,8 @@ function escapeLineStart(s: string): string {
 /** Keeps a URL usable as a Markdown link destination; only http(s) links are shown at all. */
 function linkTarget(url: string): string | null {
   if (!/^https?:\/\//i.test(url)) return null;
-  return url.replace(/[()\s<>]/g, (c) => encodeURIComponent(c));
+  // encodeURIComponent leaves parentheses alone, and a `)` would end the link.
+  return url.replace(/[()\s<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 function link(text: string, url: string | null): string | null {

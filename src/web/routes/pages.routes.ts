@@ -1,5 +1,155 @@
-/** HTML pages: daily/weekly/monthly feed and paper pages. (Being built.) */
-import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../app.js';
+/**
+ * HTML pages: the daily/weekly/monthly feeds, the home page (the latest day) and paper pages (plus their Markdown
+ * twin, `/papers/{id}.md`). Pages work without JavaScript. Handlers validate, ask FeedService, hand the result to a
+ * presenter and render a view; bad input is a 400 page, unknown things a 404 page (via HttpProblem in app.ts).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import { parsePaperId } from '../../domain/arxiv-id.js';
+import { addDays, dayPeriod, isoWeekOf, monthOf, monthPeriod, type Period, shiftPeriod, weekPeriod } from '../../domain/period.js';
+import type { FeedService } from '../../services/feed.service.js';
+import { type AppDeps, badRequest, notFound } from '../app.js';
+import { FEED_PAGE_SIZE, periodHref, presentFeedPage } from '../presenters/feed-page.presenter.js';
+import { paperMarkdown } from '../presenters/paper-markdown.js';
+import { paperHref, presentPaper } from '../presenters/paper.presenter.js';
+import { renderPage } from '../render.js';
+import { FeedView } from '../views/feed.view.js';
+import { PaperView } from '../views/paper.view.js';
+import { WelcomeView } from '../views/welcome.view.js';
 
-export async function pageRoutes(_app: FastifyInstance, _deps: AppDeps): Promise<void> {}
+/** Pages change when papers are imported or upvoted; a minute of staleness is fine, and ETags make revalidation cheap. */
+const PAGE_CACHE_CONTROL = 'public, max-age=60';
+/** Highest `?p=` accepted; beyond any real period's page count, and keeps the offset a small number. */
+const MAX_PAGE = 100_000;
+
+type Query = Record<string, string | string[] | undefined>;
+
+const PERIOD_PARSERS: Record<Period['kind'], { parse: (key: string) => Period | null; example: string; noun: string }> = {
+  day: { parse: dayPeriod, example: '2025-05-26', noun: 'date' },
+  week: { parse: weekPeriod, example: '2025-W22', noun: 'ISO week' },
+  month: { parse: monthPeriod, example: '2025-05', noun: 'month' },
+};
+
+function queryString(req: FastifyRequest, name: string): string | undefined {
+  const v = (req.query as Query)[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `?p=N`, 1-based; absent means 1. */
+function pageNumber(req: FastifyRequest): number {
+  const raw = queryString(req, 'p');
+  if (raw === undefined) return 1;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_PAGE) {
+    throw badRequest(`Page "${raw.slice(0, 20)}" is not a page number: use ?p=1, ?p=2, …`);
+  }
+  return Number(raw);
+}
+
+function parsePeriod(kind: Period['kind'], key: string): Period {
+  const spec = PERIOD_PARSERS[kind];
+  const period = spec.parse(key);
+  if (!period) throw badRequest(`"${key.slice(0, 40)}" is not a valid ${spec.noun}. Write it like ${spec.example}.`);
+  return period;
+}
+
+/**
+ * KaTeX positions glyphs with inline `style` attributes, which the global CSP (`style-src 'self'`) blocks. On pages
+ * that show math we allow style *attributes* only (CSP3 `style-src-attr`); `<style>` elements and scripts stay
+ * blocked, and every attribute on the page comes from escaped views or KaTeX (trust off).
+ */
+function allowMathStyles(reply: FastifyReply): void {
+  const csp = reply.getHeader('content-security-policy');
+  if (typeof csp !== 'string' || csp.includes('style-src-attr')) return;
+  reply.header('content-security-policy', `${csp};style-src-attr 'unsafe-inline'`);
+}
+
+function sendPage(reply: FastifyReply, view: Parameters<typeof renderPage>[0], opts: { math?: boolean } = {}) {
+  if (opts.math) allowMathStyles(reply);
+  return reply.header('cache-control', PAGE_CACHE_CONTROL).type('text/html; charset=utf-8').send(renderPage(view));
+}
+
+/** The day the Daily/Weekly/Monthly tabs point into: the latest day with papers inside the period, else its first day. */
+async function anchorDay(feed: FeedService, period: Period): Promise<string> {
+  if (period.kind === 'day') return period.key;
+  const { prev } = await feed.neighbours(addDays(period.to, 1));
+  return prev !== null && prev >= period.from ? prev : period.from;
+}
+
+/** Previous/next links: the nearest days with papers for days; the adjacent week/month, if papers lie that way. */
+async function neighbourPeriods(feed: FeedService, period: Period): Promise<{ prev: Period | null; next: Period | null }> {
+  if (period.kind === 'day') {
+    const n = await feed.neighbours(period.key);
+    return { prev: n.prev ? dayPeriod(n.prev) : null, next: n.next ? dayPeriod(n.next) : null };
+  }
+  const [before, after] = await Promise.all([feed.neighbours(period.from), feed.neighbours(period.to)]);
+  return { prev: before.prev ? shiftPeriod(period, -1) : null, next: after.next ? shiftPeriod(period, 1) : null };
+}
+
+async function feedPage(feed: FeedService, req: FastifyRequest, reply: FastifyReply, period: Period, home = false) {
+  const page = pageNumber(req);
+  const [list, nav, anchor, latest] = await Promise.all([
+    feed.list(period, { sort: 'upvotes', page: page - 1, limit: FEED_PAGE_SIZE }),
+    neighbourPeriods(feed, period),
+    anchorDay(feed, period),
+    feed.latestDay(),
+  ]);
+  const pages = Math.max(1, Math.ceil(list.total / FEED_PAGE_SIZE));
+  if (page > pages) throw notFound(`There is no page ${page} here: this ${period.kind} has ${pages === 1 ? 'one page' : `${pages} pages`} of papers.`);
+  const model = presentFeedPage({ feed: list, page, prev: nav.prev, next: nav.next, anchorDay: anchor, latestDay: latest, home });
+  return sendPage(reply, h(FeedView, { model }), { math: model.math });
+}
+
+/** `/papers/date?date=…` (the date picker), `/papers/week?week=…`, `/papers/month?month=…`; bare: the latest one. */
+function pickerRoute(app: FastifyInstance, feed: FeedService, kind: Period['kind']) {
+  const segment = kind === 'day' ? 'date' : kind;
+  app.get(`/papers/${segment}`, async (req, reply) => {
+    const asked = queryString(req, segment);
+    if (asked !== undefined) return reply.redirect(periodHref(parsePeriod(kind, asked.trim())), 302);
+    const latest = await feed.latestDay();
+    if (!latest) return reply.redirect('/', 302);
+    const key = kind === 'day' ? latest : kind === 'week' ? isoWeekOf(latest) : monthOf(latest);
+    return reply.redirect(periodHref({ kind, key }), 302);
+  });
+}
+
+export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { feed } = deps;
+
+  app.get('/', async (req, reply) => {
+    const latest = await feed.latestDay();
+    if (!latest) return sendPage(reply, h(WelcomeView, {}));
+    return feedPage(feed, req, reply, dayPeriod(latest)!, true);
+  });
+  app.get('/papers', async (_req, reply) => reply.redirect('/', 302));
+
+  for (const kind of ['day', 'week', 'month'] as const) pickerRoute(app, feed, kind);
+  app.get<{ Params: { key: string } }>('/papers/date/:key', (req, reply) => feedPage(feed, req, reply, parsePeriod('day', req.params.key)));
+  app.get<{ Params: { key: string } }>('/papers/week/:key', (req, reply) => feedPage(feed, req, reply, parsePeriod('week', req.params.key)));
+  app.get<{ Params: { key: string } }>('/papers/month/:key', (req, reply) => feedPage(feed, req, reply, parsePeriod('month', req.params.key)));
+
+  // One route for every paper id: old-style ids hold a slash (`/papers/hep-th/9108002`), and `.md` asks for Markdown.
+  app.get('/papers/*', async (req, reply) => {
+    const rawPath = (req.url.split('?')[0] ?? '').slice('/papers/'.length).replace(/\/+$/, '');
+    let path: string;
+    try {
+      path = decodeURIComponent(rawPath);
+    } catch {
+      throw badRequest('The paper id in this address is not valid URL encoding.');
+    }
+    const markdown = path.endsWith('.md');
+    const asked = markdown ? path.slice(0, -'.md'.length) : path;
+    if (asked === '') return reply.redirect('/', 302);
+    const parsed = parsePaperId(asked);
+    if (!parsed) {
+      throw badRequest(`"${asked.slice(0, 100)}" is not a paper id. Ids look like 2505.20278 (arXiv) or hep-th/9108002 (old-style arXiv).`);
+    }
+    const canonical = `${paperHref(parsed.id)}${markdown ? '.md' : ''}`;
+    if (`/papers/${rawPath}` !== canonical) return reply.redirect(canonical, 301);
+
+    const view = await feed.paper(parsed.id);
+    if (!view) throw notFound(`There is no paper ${parsed.id} here. It may not have been imported yet.`);
+    if (markdown) return reply.header('cache-control', PAGE_CACHE_CONTROL).type('text/markdown; charset=utf-8').send(paperMarkdown(view));
+    const model = presentPaper(view);
+    return sendPage(reply, h(PaperView, { model }), { math: model.math });
+  });
+}

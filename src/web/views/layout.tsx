@@ -7,9 +7,13 @@ export interface LayoutProps {
   /** Extra stylesheet needed by pages with math. */
   math?: boolean;
   description?: string;
+  /** Canonical URL of the page (e.g. `/` points at the latest day's page). */
+  canonical?: string;
+  /** Static scripts (progressive enhancement only: pages work without them), loaded with `defer`. */
+  scripts?: string[];
 }
 
-export function Layout({ title, children, math, description }: LayoutProps) {
+export function Layout({ title, children, math, description, canonical, scripts }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -19,6 +23,10 @@ export function Layout({ title, children, math, description }: LayoutProps) {
         {description ? <meta name="description" content={description} /> : null}
         <link rel="stylesheet" href="/static/app.css" />
         {math ? <link rel="stylesheet" href="/static/katex/katex.min.css" /> : null}
+        {canonical ? <link rel="canonical" href={canonical} /> : null}
+        {(scripts ?? []).map((src) => (
+          <script key={src} src={src} defer />
+        ))}
       </head>
       <body>
         <header class="site-header">
@@ -27,6 +35,8 @@ export function Layout({ title, children, math, description }: LayoutProps) {
           </a>
           <nav>
             <a href="/">Daily</a>
+            <a href="/papers/week">Weekly</a>
+            <a href="/papers/month">Monthly</a>
           </nav>
         </header>
         <main>{children}</main>

@@ -1,0 +1,60 @@
+/** One paper in a feed: upvotes, title, authors, abstract excerpt, date, comments and categories. */
+import { plural } from '../../presenters/format.js';
+import type { CategoryModel, PaperCardModel } from '../../presenters/paper.presenter.js';
+import { Tex } from './tex.js';
+
+export function Categories({ categories }: { categories: CategoryModel[] }) {
+  if (categories.length === 0) return null;
+  return (
+    <ul class="categories" aria-label="Categories">
+      {categories.map((c) => (
+        <li key={c.name} class={c.primary ? 'category primary' : 'category'} title={c.primary ? 'Primary category' : undefined}>
+          {c.name}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function AuthorsShort({ authors, more }: { authors: string[]; more: number }) {
+  if (authors.length === 0) return null;
+  return (
+    <p class="authors">
+      {authors.join(', ')}
+      {more > 0 ? <span class="more-authors"> and {more} more</span> : null}
+    </p>
+  );
+}
+
+export function PaperCard({ card, rank }: { card: PaperCardModel; rank: number }) {
+  return (
+    <article class="paper-card" data-paper-id={card.id}>
+      <div class="votes" title={plural(card.upvotes, 'upvote')}>
+        <span class="votes-arrow" aria-hidden="true">
+          ▲
+        </span>
+        <span class="votes-count">{card.upvotes}</span>
+        <span class="visually-hidden"> {card.upvotes === 1 ? 'upvote' : 'upvotes'}</span>
+      </div>
+      <div class="paper-card-body">
+        <h2 class="paper-title">
+          <span class="rank" aria-hidden="true">
+            {rank}.
+          </span>{' '}
+          <a href={card.href}>
+            <Tex html={card.titleHtml} />
+          </a>
+        </h2>
+        <AuthorsShort authors={card.authors} more={card.moreAuthors} />
+        <p class="excerpt">
+          <Tex html={card.excerptHtml} />
+        </p>
+        <footer class="paper-meta">
+          <time datetime={card.published}>{card.publishedLabel}</time>
+          <span class="comments">{plural(card.numComments, 'comment')}</span>
+          <Categories categories={card.categories} />
+        </footer>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,49 @@
+/** A day's, week's or month's papers, most upvoted first. Also the home page (the latest day). */
+import type { FeedPageModel } from '../presenters/feed-page.presenter.js';
+import { plural } from '../presenters/format.js';
+import { Pagination } from './components/pagination.js';
+import { PaperCard } from './components/paper-card.js';
+import { PeriodHeader } from './components/period-header.js';
+import { Layout } from './layout.js';
+
+const EMPTY_TEXT: Record<FeedPageModel['kind'], string> = {
+  day: 'No papers entered the feed on this day — weekends and holidays are often empty.',
+  week: 'No papers entered the feed in this week.',
+  month: 'No papers entered the feed in this month.',
+};
+
+export function FeedView({ model }: { model: FeedPageModel }) {
+  const last = model.firstRank + model.cards.length - 1;
+  return (
+    <Layout
+      title={model.home ? 'Daily papers' : `${model.heading} · ${model.kindTitle}`}
+      math={model.math}
+      canonical={model.canonicalHref}
+      description={`${model.kindTitle} for ${model.heading}, ranked by upvotes.`}
+    >
+      <PeriodHeader model={model} />
+      {model.cards.length === 0 ? (
+        <section class="empty-state">
+          <p>{EMPTY_TEXT[model.kind]}</p>
+          <p>Use the links above to step to the nearest {model.kind === 'day' ? 'day' : model.kind} with papers, or pick another day.</p>
+        </section>
+      ) : (
+        <section class="feed" aria-label="Papers">
+          <p class="feed-summary">
+            {model.pagination
+              ? `Papers ${model.firstRank}–${last} of ${model.total}, ranked by upvotes`
+              : `${plural(model.total, 'paper')}, ranked by upvotes`}
+          </p>
+          <ol class="paper-list">
+            {model.cards.map((card, i) => (
+              <li key={card.id}>
+                <PaperCard card={card} rank={model.firstRank + i} />
+              </li>
+            ))}
+          </ol>
+          <Pagination model={model.pagination} />
+        </section>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,139 @@
+/** A paper's page: title and abstract with math typeset, every author, dates, links, the feed day and a BibTeX entry. */
+import { plural } from '../presenters/format.js';
+import { PAGE_AUTHORS_SHOWN, type PaperPageModel, paperHref } from '../presenters/paper.presenter.js';
+import { Categories } from './components/paper-card.js';
+import { Tex } from './components/tex.js';
+import { Layout } from './layout.js';
+
+function Authors({ authors }: { authors: string[] }) {
+  if (authors.length === 0) return null;
+  const shown = authors.slice(0, PAGE_AUTHORS_SHOWN);
+  const rest = authors.slice(PAGE_AUTHORS_SHOWN);
+  return (
+    <div class="paper-authors">
+      <p class="authors">{shown.join(', ')}</p>
+      {rest.length > 0 ? (
+        <details class="more-authors-list">
+          <summary>and {plural(rest.length, 'more author')}</summary>
+          <p class="authors">{rest.join(', ')}</p>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+export function PaperView({ model }: { model: PaperPageModel }) {
+  const m = model;
+  return (
+    <Layout title={m.titleText} math={m.math} description={m.description} canonical={paperHref(m.id)} scripts={['/static/app.js']}>
+      <article class="paper-page">
+        {m.feed ? (
+          <nav class="breadcrumb" aria-label="Breadcrumb">
+            <a href={m.feed.href}>← Daily papers · {m.feed.label}</a>
+          </nav>
+        ) : null}
+        <header class="paper-header">
+          <p class="paper-id">
+            {m.id}
+            {m.version !== null ? <span class="version">v{m.version}</span> : null}
+          </p>
+          <h1 class="paper-title">
+            <Tex html={m.titleHtml} />
+          </h1>
+          <Authors authors={m.authors} />
+          <p class="paper-dates">
+            <span>
+              Published <time datetime={m.published}>{m.publishedLabel}</time>
+            </span>
+            {m.updated && m.updatedLabel ? (
+              <span>
+                Updated <time datetime={m.updated}>{m.updatedLabel}</time>
+              </span>
+            ) : null}
+            {m.version !== null ? <span>Version {m.version}</span> : null}
+          </p>
+          <Categories categories={m.categories} />
+          {m.links.length > 0 || m.doi ? (
+            <ul class="paper-links" aria-label="Links">
+              {m.links.map((l) => (
+                <li key={l.label}>
+                  <a class="button-link" href={l.href} rel="noopener">
+                    {l.label}
+                  </a>
+                </li>
+              ))}
+              {m.doi ? (
+                <li>
+                  <a class="button-link" href={m.doi.href} rel="noopener">
+                    DOI
+                  </a>
+                </li>
+              ) : null}
+            </ul>
+          ) : null}
+        </header>
+
+        {m.feed ? (
+          <p class="feed-box">
+            <span class="votes-inline" title={plural(m.feed.upvotes, 'upvote')}>
+              <span aria-hidden="true">▲ </span>
+              {plural(m.feed.upvotes, 'upvote')}
+            </span>
+            <span>
+              In the daily feed on <a href={m.feed.href}>{m.feed.label}</a>
+            </span>
+            <span>{plural(m.feed.numComments, 'comment')}</span>
+          </p>
+        ) : null}
+
+        <section class="abstract" aria-labelledby="abstract-heading">
+          <h2 id="abstract-heading">Abstract</h2>
+          <p>
+            <Tex html={m.abstractHtml} />
+          </p>
+        </section>
+
+        {m.comment || m.journalRef || m.doi ? (
+          <section class="paper-details" aria-label="Details">
+            <dl>
+              {m.comment ? (
+                <>
+                  <dt>Comment</dt>
+                  <dd>{m.comment}</dd>
+                </>
+              ) : null}
+              {m.journalRef ? (
+                <>
+                  <dt>Journal reference</dt>
+                  <dd>{m.journalRef}</dd>
+                </>
+              ) : null}
+              {m.doi ? (
+                <>
+                  <dt>DOI</dt>
+                  <dd>
+                    <a href={m.doi.href} rel="noopener">
+                      {m.doi.text}
+                    </a>
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+        ) : null}
+
+        <section class="cite" aria-labelledby="cite-heading">
+          <div class="cite-header">
+            <h2 id="cite-heading">Cite</h2>
+            <button type="button" class="copy-button" data-copy-target="bibtex" hidden>
+              Copy BibTeX
+            </button>
+          </div>
+          <pre id="bibtex" class="bibtex">
+            <code>{m.bibtex}</code>
+          </pre>
+        </section>
+      </article>
+    </Layout>
+  );
+}
