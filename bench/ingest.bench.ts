@@ -1,6 +1,8 @@
 /**
  * Ingest benchmark: how fast a JSONL(.gz) corpus goes into a fresh SQLite store, against baselines measured in the same
  * run on the same file:
+ * - startup only: the child loads the same modules and does nothing, the floor under every peak RSS below;
+ * - read + gunzip only, for scale;
  * - raw parse: gunzip + split lines + JSON.parse, nothing else (the floor for any importer);
  * - source parse: JsonlFileSource iterated to the end (gunzip, line splitting, JSON.parse, record mapping);
  * - ingest: PaperImporter into a fresh SQLite file (everything above + validation, hashing, dedupe, writes);
@@ -28,9 +30,11 @@ const DEFAULT_FILE = path.resolve(PROJECT_ROOT, '..', 'shared', 'data', 'arxiv-8
 const GNU_TIME = '/usr/bin/time';
 const RESULT_PREFIX = 'BENCH_RESULT ';
 
-type Mode = 'raw' | 'source' | 'ingest' | 'reimport';
-const MODES: readonly Mode[] = ['raw', 'source', 'ingest', 'reimport'];
+type Mode = 'idle' | 'gunzip' | 'raw' | 'source' | 'ingest' | 'reimport';
+const MODES: readonly Mode[] = ['idle', 'gunzip', 'raw', 'source', 'ingest', 'reimport'];
 const LABELS: Record<Mode, string> = {
+  idle: 'startup only (no work; RSS floor)',
+  gunzip: 'read + gunzip only',
   raw: 'raw parse (gunzip+split+JSON.parse)',
   source: 'source parse (JsonlFileSource)',
   ingest: 'ingest, fresh SQLite store',
@@ -78,10 +82,13 @@ function progressBar(label: string, totalBytes: number) {
   };
 }
 
-/** The floor: gunzip, split on '\n', JSON.parse each line; no mapping, no validation. */
-async function rawParse(file: string): Promise<number> {
+/**
+ * The floor: gunzip, split on '\n', JSON.parse each line; no mapping, no validation. With `parseLines` false, only read
+ * and gunzip (counting line breaks in the bytes), the floor under that.
+ */
+async function rawParse(file: string, parseLines: boolean): Promise<number> {
   const total = fs.statSync(file).size;
-  const bar = progressBar('raw', total);
+  const bar = progressBar(parseLines ? 'raw' : 'gunzip', total);
   const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   let bytes = 0;
   raw.on('data', (c) => (bytes += c.length));
@@ -101,14 +108,26 @@ async function rawParse(file: string): Promise<number> {
     if (v.id) sink++;
     records++;
   };
+  if (!parseLines) {
+    let lines = 0;
+    for await (const chunk of stream) {
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+      bar.update(bytes, lines);
+    }
+    bar.stop();
+    return lines;
+  }
   for await (const chunk of stream) {
-    const text = pending + decoder.write(chunk);
+    // Lines are cut from each decoded chunk; only a line that spans chunks is concatenated (prepending the carried-over
+    // tail to the whole chunk instead costs ~20%).
+    const text = decoder.write(chunk);
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      parse(text.slice(start, nl));
+      parse(pending === '' ? text.slice(start, nl) : pending + text.slice(start, nl));
+      pending = '';
       start = nl + 1;
     }
-    pending = text.slice(start);
+    if (start < text.length) pending += text.slice(start);
     bar.update(bytes, records);
   }
   parse(pending + decoder.end());
@@ -149,7 +168,8 @@ async function ingest(mode: 'ingest' | 'reimport', file: string, dbFile: string)
 async function child(mode: Mode, file: string, dbFile: string): Promise<void> {
   const t0 = performance.now();
   let r: Omit<ChildResult, 'ms' | 'selfMaxRssKb'>;
-  if (mode === 'raw') r = { mode, records: await rawParse(file) };
+  if (mode === 'idle') r = { mode, records: 0 };
+  else if (mode === 'gunzip' || mode === 'raw') r = { mode, records: await rawParse(file, mode === 'raw') };
   else if (mode === 'source') r = { mode, records: await sourceParse(file) };
   else r = await ingest(mode, file, dbFile);
   const ms = performance.now() - t0;
@@ -203,19 +223,22 @@ async function parent(file: string, rounds: number): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-'));
   console.log(`ingest benchmark: ${file} (${(stat.size / 1e6).toFixed(1)} MB), ${rounds} rounds, temp dir ${work}`);
   console.log(`node ${process.version}, ${os.cpus().length} CPUs, peak RSS via ${fs.existsSync(GNU_TIME) ? `${GNU_TIME} -v` : 'getrusage in the child'}\n`);
-  const results: Record<Mode, Measurement[]> = { raw: [], source: [], ingest: [], reimport: [] };
+  const results: Record<Mode, Measurement[]> = { idle: [], gunzip: [], raw: [], source: [], ingest: [], reimport: [] };
   let dbBytes = 0;
   try {
     for (let round = 1; round <= rounds; round++) {
       const dbFile = path.join(work, `round-${round}.db`);
       // Alternate the order so warm caches and thermal drift do not favour one side.
-      const order: Mode[] = round % 2 === 1 ? ['raw', 'source', 'ingest', 'reimport'] : ['ingest', 'reimport', 'source', 'raw'];
+      const order: Mode[] = round % 2 === 1 ? ['idle', 'gunzip', 'raw', 'source', 'ingest', 'reimport'] : ['ingest', 'reimport', 'source', 'raw', 'gunzip', 'idle'];
       for (const mode of order) {
         const m = await runChild(mode, file, dbFile);
         results[mode].push(m);
         const counts = m.added === undefined ? '' : ` (added ${m.added}, updated ${m.updated}, unchanged ${m.unchanged}, rejected ${m.rejected})`;
         console.log(`round ${round}/${rounds}  ${LABELS[mode].padEnd(36)} ${fmtS(m.ms).padStart(9)}  ${fmtInt(m.records)} records${counts}  peak RSS ${fmtMb(m.peakRssKb)}`);
-        if (mode === 'reimport' && (m.added !== 0 || m.updated !== 0)) console.log('  WARNING: the re-import changed the store; expected 0 added, 0 updated');
+        if (mode === 'reimport' && (m.added !== 0 || m.updated !== 0)) {
+          console.log('  WARNING: the re-import changed the store; expected 0 added, 0 updated');
+          process.exitCode = 1;
+        }
       }
       dbBytes = fs.statSync(dbFile).size;
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile + suffix, { force: true });
@@ -229,7 +252,7 @@ async function parent(file: string, rounds: number): Promise<void> {
     const ms = med(mode);
     const last = results[mode].at(-1)!;
     const perS = (mode === 'ingest' ? last.added! : last.records) / (ms / 1000);
-    return [LABELS[mode], fmtS(ms), `${fmtInt(perS)}/s`, fmtMb(median(results[mode].map((r) => r.peakRssKb))), results[mode].map((r) => (r.ms / 1000).toFixed(2)).join(' / ')];
+    return [LABELS[mode], fmtS(ms), mode === 'idle' ? '-' : `${fmtInt(perS)}/s`, fmtMb(median(results[mode].map((r) => r.peakRssKb))), results[mode].map((r) => (r.ms / 1000).toFixed(2)).join(' / ')];
   });
   const head = ['measurement (median of ' + rounds + ')', 'time', 'papers/s', 'peak RSS', 'each run (s)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -3,9 +3,10 @@
  * and cutting excerpts without splitting a math span. Everything outside math is HTML-escaped, so the output of
  * `renderMath` is safe to insert as HTML whatever the input holds.
  *
- * Delimiters: `$…$` and `\(…\)` inline, `$$…$$` and `\[…\]` display; `\$` is a literal dollar. A `$` opens inline
- * math only when a non-space follows it and closes only when a non-space precedes it and no digit follows it —
- * pandoc's `tex_math_dollars` rule — so "costs $5 and $10" stays text. A delimiter that is never closed is text.
+ * Delimiters: `$…$` and `\(…\)` inline, `$$…$$` and `\[…\]` display; `\$` is a literal dollar. Dollars pair up as in
+ * MathJax (arXiv abstracts write `$ x $` with spaces and `$\sim$10 keV`, so pandoc's stricter rules misread them),
+ * except for what can only be prices: a span that starts with a digit and ends with a space ("costs $5 and $10 more")
+ * stays text. A delimiter that is never closed is text. Inside math `%` means percent (an abstract has no comments).
  */
 import katex from 'katex';
 
@@ -25,7 +26,6 @@ const OPENERS: ReadonlyArray<{ open: string; close: string; display: boolean }> 
   { open: '$', close: '$', display: false },
 ];
 
-const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
 /** Finds the end delimiter of a math span whose body starts at `from`; skips backslash escapes. -1 when unclosed. */
@@ -39,7 +39,6 @@ function findClose(src: string, from: number, close: string): number {
       }
       if (c === '$') {
         if (src[i + 1] === '$') return -1; // `$a$$` is not a sensible inline span
-        if (isSpace(src[i - 1]) || isDigit(src[i + 1])) continue;
         return i;
       }
       continue;
@@ -71,9 +70,9 @@ export function splitMath(src: string): MathSegment[] {
     for (const d of OPENERS) {
       if (!src.startsWith(d.open, i)) continue;
       const bodyStart = i + d.open.length;
-      if (d.open === '$' && isSpace(src[bodyStart])) break; // "$ 5" is a dollar sign, not math
       const close = findClose(src, bodyStart, d.close);
       if (close < 0 || src.slice(bodyStart, close).trim() === '') break;
+      if (d.open === '$' && isDigit(src[bodyStart]) && /\s/.test(src[close - 1] ?? '')) break; // "$5 and $10": prices
       flushText(i);
       out.push({ kind: 'math', tex: src.slice(bodyStart, close), display: d.display, start: i, end: close + d.close.length });
       i = close + d.close.length;
@@ -112,7 +111,9 @@ const KATEX_OPTIONS = {
 /** Renders one TeX expression; if KaTeX fails outright, the source is shown as escaped text. */
 export function renderTex(tex: string, display: boolean): string {
   try {
-    return katex.renderToString(tex, { ...KATEX_OPTIONS, displayMode: display });
+    // `67%` in an abstract's math is a percentage; to TeX `%` would start a comment and swallow the rest.
+    const source = tex.replace(/(^|[^\\])%/g, '$1\\%');
+    return katex.renderToString(source, { ...KATEX_OPTIONS, displayMode: display });
   } catch {
     return `<code class="math-error">${escapeHtml(tex)}</code>`;
   }

@@ -129,10 +129,10 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   // One route for every paper id: old-style ids hold a slash (`/papers/hep-th/9108002`), and `.md` asks for Markdown.
   app.get('/papers/*', async (req, reply) => {
-    const rawPath = (req.url.split('?')[0] ?? '').slice('/papers/'.length).replace(/\/+$/, '');
+    const urlPath = req.url.split('?')[0] ?? '';
     let path: string;
     try {
-      path = decodeURIComponent(rawPath);
+      path = decodeURIComponent(urlPath.slice('/papers/'.length).replace(/\/+$/, ''));
     } catch {
       throw badRequest('The paper id in this address is not valid URL encoding.');
     }
@@ -144,7 +144,7 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       throw badRequest(`"${asked.slice(0, 100)}" is not a paper id. Ids look like 2505.20278 (arXiv) or hep-th/9108002 (old-style arXiv).`);
     }
     const canonical = `${paperHref(parsed.id)}${markdown ? '.md' : ''}`;
-    if (`/papers/${rawPath}` !== canonical) return reply.redirect(canonical, 301);
+    if (urlPath !== canonical) return reply.redirect(canonical, 301);
 
     const view = await feed.paper(parsed.id);
     if (!view) throw notFound(`There is no paper ${parsed.id} here. It may not have been imported yet.`);

@@ -21,6 +21,8 @@ export function Layout({ title, children, math, description, canonical, scripts 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{title === 'Paperboy' ? title : `${title} · Paperboy`}</title>
         {description ? <meta name="description" content={description} /> : null}
+        {/* No favicon yet: an empty data: icon saves every page a /favicon.ico 404. */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/static/app.css" />
         {math ? <link rel="stylesheet" href="/static/katex/katex.min.css" /> : null}
         {canonical ? <link rel="canonical" href={canonical} /> : null}

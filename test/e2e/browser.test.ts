@@ -1,0 +1,85 @@
+/**
+ * The first browser journey, in real Chromium against the real app on a real port: the home page, a step back to the
+ * previous day with papers, a paper with math (typeset by KaTeX, no raw `$`), and the copy-BibTeX enhancement.
+ * Skipped with a message when Chromium is missing, unless PAPERBOY_REQUIRE_BROWSER=1 (then it fails).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededApp, tempDir } from '../helpers/app.js';
+import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+
+/** A paper with math on 2025-09-25, the seed's second-latest day (the latest is 2025-09-30). */
+const MATH_PAPER = {
+  id: '2509.99001',
+  title: 'Sharp bounds for $\\ell_p$ regression with $O(\\sqrt{n})$ queries',
+  abstract: 'We show that $\\ell_p$ regression needs $O(\\sqrt{n}\\log n)$ queries: $$\\min_x \\|Ax-b\\|_p^p = \\sum_{i=1}^n |a_i^\\top x - b_i|^p.$$',
+  authors: ['Ada Lovelace', 'Alan Turing'],
+  categories: ['math.OC', 'cs.LG'],
+  published: '2025-09-25',
+  upvotes: 7,
+};
+
+describe.skipIf(browserSuite.skip)(browserSuite.title('browser: daily feed to a paper with math'), () => {
+  let server: { baseUrl: string; close: () => Promise<void> } | undefined;
+
+  beforeAll(async () => {
+    const file = path.join(tempDir(), 'math.jsonl');
+    fs.writeFileSync(file, JSON.stringify(MATH_PAPER));
+    const { app } = await seededApp({ files: [file] });
+    server = await listen(app);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const browser = useBrowser(() => server!.baseUrl);
+
+  it('goes from the latest day to the previous one and opens a paper whose math is typeset', async () => {
+    const { page } = browser;
+    await page.goto('/');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Tuesday, 30 September 2025');
+
+    await page.getByRole('link', { name: /previous day/i }).click();
+    await page.waitForURL('**/papers/date/2025-09-25');
+    expect(await page.locator('h1').textContent()).toBe('Thursday, 25 September 2025');
+    const titles = await page.locator('.paper-card .paper-title a').allTextContents();
+    expect(titles).toHaveLength(2);
+    expect(titles[1]).toBe('Provable Scaling Laws of Feature Emergence from Learning Dynamics of Grokking');
+
+    // The math paper ranks first (7 upvotes); its card title is typeset already.
+    const link = page.locator('.paper-card').first().locator('.paper-title a');
+    expect(await link.locator('.katex').count()).toBe(2);
+    await link.click();
+    await page.waitForURL('**/papers/2509.99001');
+
+    const title = page.locator('h1.paper-title');
+    await expect.poll(() => title.locator('.katex').first().isVisible()).toBe(true);
+    expect(await title.locator('.katex').count()).toBe(2);
+    expect(await title.innerText()).not.toContain('$');
+    const abstract = page.locator('section.abstract');
+    expect(await abstract.locator('.katex-display').count()).toBe(1);
+    expect(await abstract.innerText()).not.toContain('$');
+
+    // KaTeX's layout (inline style attributes, allowed by the page's CSP) is applied: its struts have a height.
+    const strutHeights = await title.locator('.katex-html .katex-strut').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
+    expect(strutHeights).toHaveLength(2);
+    for (const h of strutHeights) expect(h).toBeGreaterThan(10);
+
+    expect(browser.problems.errors).toEqual([]);
+  });
+
+  it('copies the BibTeX entry with the enhanced button', async () => {
+    const { page, context } = browser;
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server!.baseUrl });
+    await page.goto('/papers/2509.99001');
+    const button = page.locator('button.copy-button'); // by class: its accessible name changes when clicked
+    expect(await button.textContent()).toBe('Copy BibTeX');
+    await expect.poll(() => button.isVisible()).toBe(true); // hidden without JavaScript, shown by /static/app.js
+    await button.click();
+    await expect.poll(() => button.textContent()).toBe('Copied!');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.startsWith('@misc{lovelace2025sharp,\n  title = {Sharp bounds for $\\ell_p$ regression')).toBe(true);
+    expect(browser.problems.errors).toEqual([]);
+  });
+});
