@@ -19,6 +19,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import cliProgress from 'cli-progress';
+import { openFileSource } from '../src/ingest/file-source.js';
 import { JsonlFileSource } from '../src/ingest/jsonl.source.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { openDatabase } from '../src/store/db.js';
@@ -153,10 +154,11 @@ async function ingest(mode: 'ingest' | 'reimport', file: string, dbFile: string)
   const store = new Store(openDatabase({ dialect: 'sqlite', file: dbFile }));
   try {
     await store.migrate();
-    const source = new JsonlFileSource(file);
-    const bar = progressBar(mode, source.size.total);
+    // Exactly what `paperboy ingest FILE` runs: parsing in a worker thread, writing on the main thread.
+    const source = openFileSource(file);
+    const bar = progressBar(mode, source.size?.total ?? 0);
     const s = await new PaperImporter(store).run(source, {
-      onBatch: (t) => bar.update(source.progress(), t.added + t.updated + t.unchanged + t.rejected),
+      onBatch: (t) => bar.update(source.progress?.() ?? 0, t.added + t.updated + t.unchanged + t.rejected),
     });
     bar.stop();
     return { mode, records: s.added + s.updated + s.unchanged + s.rejected, added: s.added, updated: s.updated, unchanged: s.unchanged, rejected: s.rejected };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, databaseTarget } from './config.js';
-import { JsonlFileSource } from './ingest/jsonl.source.js';
+import { openFileSource } from './ingest/file-source.js';
 import { FeedService } from './services/feed.service.js';
 import { PaperImporter } from './services/paper-importer.js';
 import { openDatabase } from './store/db.js';
@@ -36,7 +36,7 @@ export async function loadDemoIfEmpty(store: Store, config: Config, log: (msg: s
     return 0;
   }
   log('empty store: loading the demo corpus (set PAPERBOY_DEMO=0 to skip)…');
-  const summary = await new PaperImporter(store).run(new JsonlFileSource(DEMO_CORPUS_FILE));
+  const summary = await new PaperImporter(store).run(openFileSource(DEMO_CORPUS_FILE));
   log(`demo corpus loaded: ${summary.added} papers`);
   return summary.added;
 }

@@ -26,9 +26,20 @@ describe('splitMath', () => {
     expect(splitMath('$a\\$b$')).toEqual([{ kind: 'math', tex: 'a\\$b', display: false, start: 0, end: 6 }]);
   });
 
-  it('leaves unbalanced and implausible delimiters as text (pandoc rules for $)', () => {
-    expect(splitMath('price $5 and $10')).toEqual([{ kind: 'text', text: 'price $5 and $10', start: 0, end: 16 }]);
-    expect(splitMath('a $ b $ c')).toEqual([{ kind: 'text', text: 'a $ b $ c', start: 0, end: 9 }]);
+  it('pairs dollars as arXiv abstracts write them: spaces inside, digits right after', () => {
+    expect(splitMath('let $ \\gamma_n $ be')).toEqual([
+      { kind: 'text', text: 'let ', start: 0, end: 4 },
+      { kind: 'math', tex: ' \\gamma_n ', display: false, start: 4, end: 16 },
+      { kind: 'text', text: ' be', start: 16, end: 19 },
+    ]);
+    expect(splitMath('$\\sim$10 keV')).toEqual([
+      { kind: 'math', tex: '\\sim', display: false, start: 0, end: 6 },
+      { kind: 'text', text: '10 keV', start: 6, end: 12 },
+    ]);
+  });
+
+  it('leaves unbalanced delimiters and prices as text', () => {
+    expect(splitMath('price $5 and $10 more')).toEqual([{ kind: 'text', text: 'price $5 and $10 more', start: 0, end: 21 }]);
     expect(splitMath('open $x and never closed')).toEqual([{ kind: 'text', text: 'open $x and never closed', start: 0, end: 24 }]);
     expect(splitMath('a $$ b')).toEqual([{ kind: 'text', text: 'a $$ b', start: 0, end: 6 }]);
     expect(splitMath('\\(x and \\[y')).toEqual([{ kind: 'text', text: '\\(x and \\[y', start: 0, end: 11 }]);
@@ -59,10 +70,30 @@ describe('renderMath', () => {
     expect(renderMath('a $ b')).toBe('a $ b');
   });
 
+  it('reads % inside math as a percent sign, not a TeX comment', () => {
+    expect(renderMath('up to $\\mathbf{67%}$ better')).toBe(`up to ${tex('\\mathbf{67\\%}')} better`);
+    expect(renderMath('$5\\%$')).toBe(tex('5\\%'));
+  });
+
   it('never lets HTML through math', () => {
     const html = renderMath('$<img src=x onerror=alert(1)>$ and $\\href{javascript:alert(2)}{x}$');
     expect(html).not.toMatch(/<img|href=|javascript:[^<]*"/);
     expect(html).toContain('<annotation encoding="application/x-tex">&lt;img src=x onerror=alert(1)&gt;</annotation>');
+  });
+
+  it('links http(s) URLs in text when asked, escaping them', () => {
+    expect(renderMath('Code: https://github.com/a/b. More at http://x.org/?q=1&r=<2> and $x$', { linkify: true })).toBe(
+      'Code: <a href="https://github.com/a/b" rel="nofollow noopener">https://github.com/a/b</a>. More at ' +
+        '<a href="http://x.org/?q=1&amp;r=" rel="nofollow noopener">http://x.org/?q=1&amp;r=</a>&lt;2&gt; and ' +
+        tex('x'),
+    );
+    expect(renderMath('see https://a.org/x"onmouseover="y', { linkify: true })).toBe(
+      'see <a href="https://a.org/x" rel="nofollow noopener">https://a.org/x</a>&quot;onmouseover=&quot;y',
+    );
+    expect(renderMath('javascript:alert(1) and https://ok.org', { linkify: true })).toBe(
+      'javascript:alert(1) and <a href="https://ok.org" rel="nofollow noopener">https://ok.org</a>',
+    );
+    expect(renderMath('https://github.com/a/b')).toBe('https://github.com/a/b');
   });
 
   it('shows bad TeX as an error span instead of throwing', () => {

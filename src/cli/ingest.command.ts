@@ -8,7 +8,7 @@ import { ArxivApiSource } from '../ingest/arxiv-api.source.js';
 import { withFeedOnPublished } from '../ingest/feed-day.js';
 import { PoliteHttpClient } from '../ingest/http-client.js';
 import { OaiPmhSource } from '../ingest/oai-pmh.source.js';
-import { JsonlFileSource } from '../ingest/jsonl.source.js';
+import { openFileSource } from '../ingest/file-source.js';
 import type { PaperSource } from '../ingest/source.js';
 import { openStore } from '../main.js';
 import { type ImportSummary, PaperImporter } from '../services/paper-importer.js';
@@ -125,7 +125,7 @@ arXiv asks for one request every 3 seconds; Paperboy keeps to it (ARXIV_INTERVAL
       const batchSize = wholeNumber(flags.batchSize, '--batch-size', 1, 10_000);
       const missing = files.filter((f) => !fs.existsSync(f));
       if (missing.length) throw new Error(`file not found: ${missing.join(', ')} (check the path)`);
-      const sources: PaperSource[] = [...files.map((f) => new JsonlFileSource(f)), ...networkSources(flags, config)];
+      const sources: PaperSource[] = [...files.map((f) => openFileSource(f)), ...networkSources(flags, config)];
       if (sources.length === 0) {
         throw new Error('nothing to import: name files (paperboy ingest papers.jsonl.gz) or a source (--arxiv-id, --arxiv-query, --arxiv-category, --oai); see paperboy ingest --help');
       }

@@ -119,10 +119,31 @@ export function renderTex(tex: string, display: boolean): string {
   }
 }
 
-/** Renders LaTeX source (text with math spans) to safe HTML: text escaped, math rendered by KaTeX. */
-export function renderMath(src: string): MathHtml {
+/** http(s) URLs in running text; trailing sentence punctuation is not part of them. */
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`{}|\\^]+/g;
+
+/** Escapes text, turning http(s) URLs into links (escaped in both the attribute and the text). */
+function linkifyText(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    const url = m[0].replace(/[.,;:!?)\]]+$/, '');
+    const at = m.index;
+    out += escapeHtml(text.slice(last, at));
+    out += `<a href="${escapeHtml(url)}" rel="nofollow noopener">${escapeHtml(url)}</a>`;
+    last = at + url.length;
+  }
+  return out + escapeHtml(text.slice(last));
+}
+
+/**
+ * Renders LaTeX source (text with math spans) to safe HTML: text escaped, math rendered by KaTeX. With `linkify`,
+ * http(s) URLs in the text become links (abstracts often end with "Code is available at https://…").
+ */
+export function renderMath(src: string, opts: { linkify?: boolean } = {}): MathHtml {
+  const text = opts.linkify ? linkifyText : escapeHtml;
   return splitMath(src)
-    .map((s) => (s.kind === 'text' ? escapeHtml(s.text) : renderTex(s.tex, s.display)))
+    .map((s) => (s.kind === 'text' ? text(s.text) : renderTex(s.tex, s.display)))
     .join('') as MathHtml;
 }
 

@@ -3,10 +3,13 @@
  * read, each with a location (`file:line`, or a URL and entry number) so the import summary can point at it.
  * Sources do no database access; the importer (services/paper-importer.ts) validates and stores.
  */
+import type { PreparedPaper } from '../domain/paper-hash.js';
 import type { PaperInput } from '../domain/paper.js';
 
 export type SourceItem =
   | { kind: 'paper'; paper: PaperInput; where: string }
+  /** Already validated and hashed with `preparePaper` (e.g. in a worker thread); the importer trusts it. */
+  | { kind: 'prepared'; paper: PreparedPaper; where: string }
   | { kind: 'rejected'; where: string; reason: string };
 
 export interface PaperSource {

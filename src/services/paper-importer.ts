@@ -3,13 +3,12 @@
  * and writes in batches, one transaction each. A run killed at any point leaves whole batches only; running the
  * same import again completes it, because every write is decided against what is already stored.
  */
-import { createHash } from 'node:crypto';
 import { decideUpdate } from '../domain/paper-version.js';
-import { type PaperInput, validatePaper } from '../domain/paper.js';
+import { type PreparedPaper, preparePaper } from '../domain/paper-hash.js';
+import type { PaperInput } from '../domain/paper.js';
 import type { PaperSource } from '../ingest/source.js';
 import type { FeedState } from '../store/feed.repository.js';
 import type { ImportCounts } from '../store/import-run.repository.js';
-import type { PaperWrite } from '../store/paper.repository.js';
 import type { Store } from '../store/store.js';
 
 export interface Reject {
@@ -38,19 +37,8 @@ export interface ImportOptions {
 
 export const DEFAULT_BATCH_SIZE = 1000;
 
-/** Hash of a paper's own fields (not its feed entry): equal hashes mean an import has nothing to change. */
-export function contentHash(p: PaperInput): string {
-  // Fields fed one by one with a separator that cannot occur in them (NUL): cheaper than JSON-encoding 160 MB of abstracts.
-  const h = createHash('sha1');
-  const l = p.links;
-  const small = [p.published, p.updated, p.version, p.comment, p.journalRef, p.doi, l.abs, l.pdf, l.code, l.project];
-  h.update(p.title).update('\0').update(p.abstract).update('\0').update(p.authors.join('\u0001')).update('\0').update(p.categories.join('\u0001'));
-  h.update('\0').update(small.map((v) => (v === null ? '\u0002' : String(v))).join('\0'));
-  return h.digest('base64url');
-}
-
 interface Pending {
-  paper: PaperWrite;
+  paper: PreparedPaper;
   where: string;
 }
 
@@ -90,10 +78,12 @@ export class PaperImporter {
       for await (const item of source.items()) {
         if (item.kind === 'rejected') {
           reject({ location: item.where, reason: item.reason });
+        } else if (item.kind === 'prepared') {
+          batch.push({ paper: item.paper, where: item.where });
         } else {
-          const v = validatePaper(item.paper);
+          const v = preparePaper(item.paper);
           if (!v.ok) reject({ location: item.where, reason: v.reason });
-          else batch.push({ paper: { ...v.value, contentHash: contentHash(v.value) }, where: item.where });
+          else batch.push({ paper: v.value, where: item.where });
         }
         if (batch.length >= batchSize || batchRejects.length >= batchSize) await flush();
       }
@@ -128,8 +118,8 @@ export class PaperImporter {
       const stored = ids.length ? await repos.papers.states(ids) : new Map();
       const feedIds = ids.filter((id) => byId.get(id)!.paper.feed);
       const feedStored = feedIds.length ? await repos.feed.states(feedIds) : new Map<string, FeedState>();
-      const inserts: PaperWrite[] = [];
-      const updates: PaperWrite[] = [];
+      const inserts: PreparedPaper[] = [];
+      const updates: PreparedPaper[] = [];
       const feedInserts: Array<{ paperId: string; feed: NonNullable<PaperInput['feed']> }> = [];
       const feedUpdates: Array<[string, FeedState]> = [];
       for (const id of ids) {

@@ -1,7 +1,8 @@
 /** Papers in the store of record. All SQL about papers lives here. */
 import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { PaperInput, PaperLinks } from '../domain/paper.js';
+import type { PreparedPaper } from '../domain/paper-hash.js';
+import type { PaperLinks } from '../domain/paper.js';
 import type { Database, PapersTable } from './schema.js';
 
 /** A stored paper, as the rest of the system sees it. */
@@ -32,7 +33,7 @@ export interface PaperState {
 }
 
 /** A paper ready to store: validated input plus its content hash. */
-export type PaperWrite = PaperInput & { contentHash: string };
+export type PaperWrite = PreparedPaper;
 
 /** Rows per multi-row INSERT: stays under SQLite's and PostgreSQL's bound-parameter limits (20 columns a row). */
 const INSERT_CHUNK_ROWS = 500;

@@ -125,7 +125,7 @@ export function presentPaper(view: PaperView): PaperPageModel {
     id: p.id,
     titleText: p.title,
     titleHtml: renderMath(p.title),
-    abstractHtml: renderMath(p.abstract),
+    abstractHtml: renderMath(p.abstract, { linkify: true }),
     authors: p.authors,
     published: p.published,
     publishedLabel: longDate(p.published),
