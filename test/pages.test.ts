@@ -244,6 +244,7 @@ describe('paper pages', () => {
     expect(html).toContain('Published <time datetime="2025-06-04">4 Jun 2025</time>');
     expect(html).toContain('Updated <time datetime="2025-06-20">20 Jun 2025</time>');
     expect(html).toContain('<span>Version 2</span>');
+    expect(html).toContain('<p class="paper-id">arXiv:2506.90006<span class="version">v2</span></p>');
     expect(html).toContain('<a class="button-link" href="https://arxiv.org/abs/2506.90006" rel="noopener">arXiv page</a>');
     expect(html).toContain('<a class="button-link" href="https://arxiv.org/pdf/2506.90006" rel="noopener">PDF</a>');
     expect(html).toContain('<a href="https://doi.org/10.1000/echo_1" rel="noopener">10.1000/echo_1</a>');

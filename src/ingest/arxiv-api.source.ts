@@ -3,11 +3,11 @@
  * `start`/`max_results`. API manual: https://info.arxiv.org/help/api/user-manual.html
  * Parses both the current (2026) Atom layout and the older one (namespaces declared per element, wrapped summaries).
  */
-import { XMLParser } from 'fast-xml-parser';
 import { parsePaperId } from '../domain/arxiv-id.js';
 import type { PaperInput } from '../domain/paper.js';
 import { HttpError, PoliteHttpClient } from './http-client.js';
 import type { PaperSource, SourceItem } from './source.js';
+import { type XmlNode, asArray, attr, collapse, optional, text, xmlParser as parser } from './xml.js';
 
 export const ARXIV_API_URL = 'https://export.arxiv.org/api/query';
 /** The API manual caps one response at 2,000 entries ("max_results ... in slices of at most 2000"). */
@@ -70,38 +70,6 @@ export interface AtomPage {
   /** The error feed's message when the response is an API error, else null. */
   error: string | null;
 }
-
-type XmlNode = Record<string, unknown>;
-
-// parseTagValue off: a title of "0" must stay the string "0" (2104.12255 is titled exactly that).
-// removeNSPrefix: the 2016 layout declares `arxiv:`/`opensearch:` on each element, the 2026 one on the root.
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-});
-
-const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
-const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
-/** Text content of a parsed element, whether it carried attributes (`{#text}`) or not. */
-function text(node: unknown): string {
-  if (typeof node === 'string') return node;
-  if (typeof node === 'number' || typeof node === 'boolean') return String(node);
-  if (node && typeof node === 'object' && '#text' in node) return String((node as XmlNode)['#text']);
-  return '';
-}
-
-function attr(node: unknown, name: string): string | null {
-  if (!node || typeof node !== 'object') return null;
-  const v = (node as XmlNode)[`@_${name}`];
-  return typeof v === 'string' ? v : null;
-}
-
-const optional = (node: unknown): string | null => collapse(text(node)) || null;
 
 /** `2017-07-27T08:18:33Z` -> `2017-07-27` (the date as arXiv wrote it, in UTC). */
 function dateOnly(node: unknown): string | null {

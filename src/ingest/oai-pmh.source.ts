@@ -4,11 +4,11 @@
  * arXiv's notes: https://info.arxiv.org/help/oa/index.html. arXiv answers OAI errors with HTTP 200 and an <error> element,
  * and uses HTTP 503 + Retry-After for flow control, which the PoliteHttpClient honours.
  */
-import { XMLParser } from 'fast-xml-parser';
 import { parsePaperId } from '../domain/arxiv-id.js';
 import { arxivLinks, isIsoDate, type PaperInput } from '../domain/paper.js';
 import { HttpError, PoliteHttpClient } from './http-client.js';
 import type { PaperSource, SourceItem } from './source.js';
+import { type XmlNode, asArray, attr, collapse, optional, text, xmlParser as parser } from './xml.js';
 
 export const ARXIV_OAI_URL = 'https://oaipmh.arxiv.org/oai';
 export type OaiMetadataPrefix = 'arXivRaw' | 'arXiv';
@@ -57,36 +57,6 @@ export interface OaiPage {
   /** The OAI error, when the response is one (including noRecordsMatch). */
   error: { code: string; message: string } | null;
 }
-
-type XmlNode = Record<string, unknown>;
-
-// parseTagValue off keeps ids such as 0704.0471 and titles such as "0" as strings.
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-});
-
-const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
-const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
-function text(node: unknown): string {
-  if (typeof node === 'string') return node;
-  if (typeof node === 'number' || typeof node === 'boolean') return String(node);
-  if (node && typeof node === 'object' && '#text' in node) return String((node as XmlNode)['#text']);
-  return '';
-}
-
-function attr(node: unknown, name: string): string | null {
-  if (!node || typeof node !== 'object') return null;
-  const v = (node as XmlNode)[`@_${name}`];
-  return typeof v === 'string' ? v : null;
-}
-
-const optional = (node: unknown): string | null => collapse(text(node)) || null;
 
 /** `Tue, 3 Apr 2007 22:04:11 GMT` (arXivRaw) or `2007-04-03` (arXiv) -> `2007-04-03` in UTC. */
 function toIsoDate(s: string): string | null {

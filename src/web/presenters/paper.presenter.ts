@@ -47,6 +47,8 @@ export interface LinkModel {
 
 export interface PaperPageModel {
   id: string;
+  /** `arXiv:2505.20278` for arXiv papers, the id itself otherwise. */
+  idLabel: string;
   titleText: string;
   titleHtml: MathHtml;
   abstractHtml: MathHtml;
@@ -123,6 +125,7 @@ export function presentPaper(view: PaperView): PaperPageModel {
   const feedDay = view.feed ? dayPeriod(view.feed.feedDate) : null;
   return {
     id: p.id,
+    idLabel: parsePaperId(p.id)?.kind === 'namespaced' ? p.id : `arXiv:${p.id}`,
     titleText: p.title,
     titleHtml: renderMath(p.title),
     abstractHtml: renderMath(p.abstract, { linkify: true }),

@@ -112,6 +112,7 @@ function pickerRoute(app: FastifyInstance, feed: FeedService, kind: Period['kind
   });
 }
 
+/** Registers `/`, the feed pages, their picker redirects and the single `/papers/*` paper route. */
 export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { feed } = deps;
 

@@ -34,7 +34,7 @@ export function PaperView({ model }: { model: PaperPageModel }) {
         ) : null}
         <header class="paper-header">
           <p class="paper-id">
-            {m.id}
+            {m.idLabel}
             {m.version !== null ? <span class="version">v{m.version}</span> : null}
           </p>
           <h1 class="paper-title">
