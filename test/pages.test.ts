@@ -326,7 +326,7 @@ describe('paper pages', () => {
   });
 
   it('answers garbage ids with 400 and unknown ids with 404, as HTML pages', async () => {
-    for (const url of ['/papers/not-a-paper', '/papers/2513.00001', '/papers/1234', '/papers/hep-th/91080', '/papers/a/b/c', '/papers/%3Cscript%3E']) {
+    for (const url of ['/papers/not-a-paper', '/papers/2513.00001', '/papers/1234', '/papers/hep-th/91080', '/papers/a/b/c', '/papers/%3Cscript%3E', '/papers/%E0%A4%A']) {
       const res = await get(url);
       expect(res.statusCode, url).toBe(400);
       expect(res.body).toContain('400 · Bad request');

@@ -61,6 +61,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     // Old-style arXiv ids contain a slash (hep-th/9108002); routes take the rest of the path and parse it.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     trustProxy: false,
+    // A malformed URL (bad percent-encoding) never reaches a route: answer it like any other bad request.
+    frameworkErrors: (err, req, reply) => {
+      sendProblem(req, reply, 400, 'Bad request', 'The address is not valid (check its percent-encoding).');
+      req.log.debug({ err }, 'framework error');
+    },
   });
 
   await app.register(helmet, {
