@@ -51,11 +51,14 @@ export class JsonlFileSource implements PaperSource {
   }
 
   /** A text stream of the (decompressed) file, counting compressed bytes for progress. */
-  private open(): NodeJS.ReadableStream & AsyncIterable<Buffer> {
+  private open(countProgress = true): NodeJS.ReadableStream & AsyncIterable<Buffer> {
     const raw = fs.createReadStream(this.file, { highWaterMark: 1 << 20 });
-    raw.on('data', (c) => {
-      this.bytesRead += c.length;
-    });
+    // Only the stream that yields records counts: the format sniff's stream may still be reading when it is destroyed.
+    if (countProgress) {
+      raw.on('data', (c) => {
+        this.bytesRead += c.length;
+      });
+    }
     if (!isGzip(this.file)) return raw as NodeJS.ReadableStream & AsyncIterable<Buffer>;
     const gunzip = zlib.createGunzip({ chunkSize: 1 << 18 });
     raw.on('error', (e) => gunzip.destroy(e));
@@ -67,7 +70,7 @@ export class JsonlFileSource implements PaperSource {
 
   private firstChar(): Promise<string | null> {
     return (async () => {
-      const stream = this.open();
+      const stream = this.open(false);
       const decoder = new StringDecoder('utf8');
       try {
         for await (const chunk of stream) {
@@ -85,7 +88,6 @@ export class JsonlFileSource implements PaperSource {
 
   async *items(): AsyncGenerator<SourceItem> {
     const first = await this.firstChar();
-    this.bytesRead = 0;
     if (first === '[') yield* this.arrayItems();
     else yield* this.lineItems();
   }
