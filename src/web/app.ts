@@ -86,10 +86,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     // The API is read by scripts and other sites; pages are same-origin anyway.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+  const perMinute = deps.rateLimitPerMinute ?? 600;
   await app.register(rateLimit, {
-    max: deps.rateLimitPerMinute ?? 600,
+    max: perMinute,
     timeWindow: '1 minute',
-    enableDraftSpec: true, // RateLimit / RateLimit-Policy headers (IETF draft), as the HF API sends
+    enableDraftSpec: true, // RateLimit-Limit / -Remaining / -Reset headers (IETF draft "RateLimit header fields for HTTP")
+  });
+  // The same draft's policy header, which the plugin does not send and the Hugging Face API does: quota;w=window-seconds.
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('ratelimit-policy', `${perMinute};w=60`);
   });
   await app.register(compress, { threshold: 1024 });
   await app.register(etag, { weak: true });
