@@ -10,7 +10,6 @@ import { FeedService } from './services/feed.service.js';
 import { PaperImporter } from './services/paper-importer.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
-import { createApp } from './web/app.js';
 
 /** The demo corpus shipped with the project (see demo/README.md). */
 export const DEMO_CORPUS_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'demo', 'demo-papers.jsonl.gz');
@@ -46,6 +45,8 @@ export async function buildServer(config: Config) {
   const store = await openStore(config);
   await loadDemoIfEmpty(store, config, (m) => console.log(m));
   const feed = new FeedService(store);
+  // Loaded here, not at the top: commands such as `ingest` import this module and need none of the web stack (memory).
+  const { createApp } = await import('./web/app.js');
   const app = await createApp({ feed, logLevel: config.logLevel });
   app.addHook('onClose', () => store.close());
   return { app, store };

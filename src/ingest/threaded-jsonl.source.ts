@@ -41,7 +41,12 @@ export class ThreadedJsonlSource implements PaperSource {
 
   async *items(): AsyncGenerator<SourceItem> {
     const input: WorkerInput = { file: this.file, batchSize: WORKER_BATCH_SIZE, credits: WORKER_CREDITS };
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...input, tsxApi: TSX_API, entry: WORKER_ENTRY } });
+    const worker = new Worker(BOOTSTRAP, {
+      eval: true,
+      workerData: { ...input, tsxApi: TSX_API, entry: WORKER_ENTRY },
+      // The reader keeps nothing between batches; a small heap makes V8 collect early instead of growing (peak RSS).
+      resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
+    });
     const queue: WorkerMessage[] = [];
     let wake: (() => void) | null = null;
     let failure: Error | null = null;
