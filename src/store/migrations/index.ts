@@ -31,8 +31,8 @@ function m001(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addColumn('modified_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('papers_published_idx').on('papers').columns(['published']).execute();
-      await db.schema.createIndex('papers_primary_category_idx').on('papers').columns(['primary_category']).execute();
+      // No secondary indexes on papers yet: every read path goes through feed_entries or the primary key, and each
+      // index costs ingest time. Filters by category or date arrive with the search index (issue 3).
 
       await db.schema
         .createTable('feed_entries')
@@ -44,7 +44,7 @@ function m001(dialect: Dialect): Migration {
         .execute();
       // Listing a day, week or month ranks by upvotes within a date range.
       await db.schema.createIndex('feed_entries_date_idx').on('feed_entries').columns(['feed_date', 'imported_upvotes']).execute();
-      await db.schema.createIndex('feed_entries_submitter_idx').on('feed_entries').columns(['submitted_by']).execute();
+      // `submitter=` filters within a date range, which the date index narrows first; no index of its own.
 
       const idColumn = (t: ReturnType<Kysely<unknown>['schema']['createTable']>) =>
         dialect === 'postgres'
