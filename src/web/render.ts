@@ -2,7 +2,7 @@
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any component props
-export function renderPage(view: VNode<any>): string {
+/** Renders a whole page (a `<Layout>` tree) to an HTML document. */
+export function renderPage<P>(view: VNode<P>): string {
   return `<!doctype html>${renderToString(view)}`;
 }

@@ -13,6 +13,7 @@ import { FEED_PAGE_SIZE, periodHref, presentFeedPage } from '../presenters/feed-
 import { paperMarkdown } from '../presenters/paper-markdown.js';
 import { paperHref, presentPaper } from '../presenters/paper.presenter.js';
 import { renderPage } from '../render.js';
+import type { VNode } from 'preact';
 import { FeedView } from '../views/feed.view.js';
 import { PaperView } from '../views/paper.view.js';
 import { WelcomeView } from '../views/welcome.view.js';
@@ -63,7 +64,7 @@ function allowMathStyles(reply: FastifyReply): void {
   reply.header('content-security-policy', `${csp};style-src-attr 'unsafe-inline'`);
 }
 
-function sendPage(reply: FastifyReply, view: Parameters<typeof renderPage>[0], opts: { math?: boolean } = {}) {
+function sendPage<P>(reply: FastifyReply, view: VNode<P>, opts: { math?: boolean } = {}) {
   if (opts.math) allowMathStyles(reply);
   return reply.header('cache-control', PAGE_CACHE_CONTROL).type('text/html; charset=utf-8').send(renderPage(view));
 }
