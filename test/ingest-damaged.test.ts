@@ -352,8 +352,8 @@ describe('(d) the arXiv metadata snapshot layout', () => {
     expect(b).toMatchObject({ published: '2007-03-31', updated: '2008-12-13', version: 2, journalRef: null, doi: null });
     expect(c).toMatchObject({ authors: ['A. Mikovic'], published: '1991-08-15', updated: '1991-08-15', version: 1 });
     expect(c!.links.abs).toBe('https://arxiv.org/abs/hep-th/9108002');
-    // The v1 date is the feed day; the snapshot's submitter is kept.
-    expect(await store.feed.getByPaperId('0704.0001')).toEqual({ feedDate: '2007-04-02', submittedBy: 'Pavel Nadolsky', upvotes: 0 });
+    // The v1 date is the feed day; the snapshot's submitter (an arXiv author's name) is not a feed submitter.
+    expect(await store.feed.getByPaperId('0704.0001')).toEqual({ feedDate: '2007-04-02', submittedBy: null, upvotes: 0 });
 
     // An older copy of 0704.0001 (only v1 known, different title) arriving later changes nothing.
     const v1Only = { ...SNAPSHOT[0], title: 'Calculation of prompt diphoton production (first version)', versions: [SNAPSHOT[0]!.versions[0]] };

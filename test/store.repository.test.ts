@@ -1,10 +1,11 @@
 /** The store of record behaves identically on SQLite and PostgreSQL: the same suite runs once per dialect. */
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PaperInput } from '../src/domain/paper.js';
 import { ArraySource } from '../src/ingest/array.source.js';
-import { PaperImporter } from '../src/services/paper-importer.js';
+import { isAbandoned, PaperImporter, STALE_RUN_MS } from '../src/services/paper-importer.js';
 import type { Store } from '../src/store/store.js';
-import { dialects } from './helpers/db.js';
+import { dialects, PG_TEST_URL } from './helpers/db.js';
 
 function paper(id: string, over: Partial<PaperInput> = {}): PaperInput {
   return {
@@ -102,6 +103,40 @@ describe.each(dialects)('store on $name', ({ name, available, open }) => {
       const s = await run([paper('hep-th/9108002', { categories: ['hep-th'], published: '1991-08-15', feed: { date: '2001-01-01', submittedBy: 'mikovic', upvotes: 7 } })]);
       expect(s).toMatchObject({ updated: 1 });
       expect(await store.feed.getByPaperId('hep-th/9108002')).toEqual({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 7 });
+      // Fewer upvotes (an older listing) and another submitter change nothing.
+      const older = await run([paper('hep-th/9108002', { categories: ['hep-th'], published: '1991-08-15', feed: { date: '1991-08-15', submittedBy: 'else', upvotes: 2 } })]);
+      expect(older).toMatchObject({ updated: 0, unchanged: 1 });
+      expect(await store.feed.getByPaperId('hep-th/9108002')).toEqual({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 7 });
+    });
+
+    it('gives copies of a paper in one batch the same outcome as copies in separate batches', async () => {
+      const copies = (id: string): PaperInput[] => [
+        paper(id, { version: 1, feed: { date: '2024-06-10', submittedBy: 'akhaliq', upvotes: 42 } }),
+        paper(id, { version: 2, title: 'Second version', updated: '2025-06-12', feed: { date: '2024-06-01', submittedBy: null, upvotes: null } }),
+        paper(id, { version: 1, feed: { date: '2024-06-10', submittedBy: 'someone', upvotes: 43 } }),
+      ];
+      const together = await importer.run(new ArraySource(copies('2509.00001')), { clock: () => NOW, batchSize: 1000 });
+      const apart = await importer.run(new ArraySource(copies('2509.00002')), { clock: () => NOW, batchSize: 1 });
+      expect(together).toMatchObject({ added: 1, updated: 2, unchanged: 0 });
+      expect(apart).toMatchObject({ added: 1, updated: 2, unchanged: 0 });
+      for (const id of ['2509.00001', '2509.00002']) {
+        expect((await store.papers.getById(id))?.title).toBe('Second version');
+        expect(await store.feed.getByPaperId(id)).toEqual({ feedDate: '2024-06-10', submittedBy: 'akhaliq', upvotes: 43 });
+      }
+      const again = await importer.run(new ArraySource(copies('2509.00001')), { clock: () => NOW });
+      expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 3 });
+    });
+
+    it('lets two imports run at once: both complete, nothing is duplicated', async () => {
+      const papers = Array.from({ length: 40 }, (_, i) => paper(`2510.${String(i + 1).padStart(5, '0')}`));
+      const [a, b] = await Promise.all([
+        new PaperImporter(store).run(new ArraySource(papers), { batchSize: 7 }),
+        new PaperImporter(store).run(new ArraySource(papers), { batchSize: 5 }),
+      ]);
+      expect(a.added + b.added).toBe(40);
+      expect(a.added + a.unchanged).toBe(40);
+      expect(b.added + b.unchanged).toBe(40);
+      expect((await store.papers.getByIds(papers.map((p) => p.id))).length).toBe(40);
     });
 
     it('rejects invalid records with their location and stores the rest', async () => {
@@ -168,10 +203,56 @@ describe.each(dialects)('store on $name', ({ name, available, open }) => {
       expect(await store.papers.getById('2508.00001')).toBeNull();
     });
 
-    it('marks runs left running by a killed process as interrupted', async () => {
-      const id = await store.importRuns.start('killed run', NOW.toISOString());
-      expect(await store.importRuns.markInterrupted(NOW.toISOString())).toBe(1);
-      expect((await store.importRuns.get(id))?.status).toBe('interrupted');
+    it('marks runs of dead processes as interrupted and leaves live ones alone', async () => {
+      const host = os.hostname();
+      const dead = await store.importRuns.start('killed run', NOW.toISOString(), `${host}:999999999`);
+      const live = await store.importRuns.start('live run', NOW.toISOString(), `${host}:${process.pid}`);
+      const elsewhereRecent = await store.importRuns.start('other host', new Date(Date.now() - 60_000).toISOString(), 'other-host:1');
+      const elsewhereSilent = await store.importRuns.start('silent host', new Date(Date.now() - STALE_RUN_MS - 1).toISOString(), 'other-host:2');
+      const running = await store.importRuns.running();
+      const abandoned = running.filter((r) => isAbandoned(r, Date.now())).map((r) => r.id);
+      expect(abandoned.sort()).toEqual([dead, elsewhereSilent].sort());
+      expect(await store.importRuns.markInterrupted(abandoned, NOW.toISOString())).toBe(2);
+      expect((await store.importRuns.get(dead))?.status).toBe('interrupted');
+      expect((await store.importRuns.get(live))?.status).toBe('running');
+      expect((await store.importRuns.get(elsewhereRecent))?.status).toBe('running');
+      await store.importRuns.markInterrupted([live, elsewhereRecent], NOW.toISOString());
     });
+  });
+});
+
+describe.runIf(dialects[1]!.available)('PostgreSQL schemas', () => {
+  it("migrates its own schema even when another schema of the database has Kysely's migration tables", async () => {
+    const pg = (await import('pg')).default;
+    const admin = new pg.Client({ connectionString: PG_TEST_URL });
+    await admin.connect();
+    await admin.query('create schema if not exists other_app; create table if not exists other_app.kysely_migration (name text); create table if not exists other_app.kysely_migration_lock (id text)');
+    try {
+      const store = await dialects[1]!.open();
+      expect(await store.papers.count()).toBe(0);
+      await store.close();
+    } finally {
+      await admin.query('drop schema other_app cascade');
+      await admin.end();
+    }
+  });
+});
+
+describe.runIf(dialects[1]!.available)('PostgreSQL connection loss', () => {
+  it('survives the server dropping an idle connection and reconnects on the next query', async () => {
+    const store = await dialects[1]!.open();
+    try {
+      const { sql } = await import('kysely');
+      const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(store.db.kysely)).rows[0]!.pid;
+      const pg = (await import('pg')).default;
+      const admin = new pg.Client({ connectionString: PG_TEST_URL });
+      await admin.connect();
+      await admin.query('select pg_terminate_backend($1)', [pid]);
+      await admin.end();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await store.papers.count()).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });

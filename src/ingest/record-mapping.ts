@@ -72,7 +72,8 @@ function fromSnapshot(o: Json): PaperInput | string {
     journalRef: str(o['journal-ref']),
     doi: str(o.doi),
     links: { abs: null, pdf: null, code: null, project: null },
-    feed: { date: published, submittedBy: str(o.submitter), upvotes: null },
+    // The snapshot's `submitter` is the arXiv submitter's real name, not a Paperboy user who put the paper in the feed.
+    feed: { date: published, submittedBy: null, upvotes: null },
   };
 }
 

@@ -3,6 +3,7 @@
  * and writes in batches, one transaction each. A run killed at any point leaves whole batches only; running the
  * same import again completes it, because every write is decided against what is already stored.
  */
+import os from 'node:os';
 import { decideUpdate } from '../domain/paper-version.js';
 import { type PreparedPaper, preparePaper } from '../domain/paper-hash.js';
 import type { PaperInput } from '../domain/paper.js';
@@ -37,6 +38,31 @@ export interface ImportOptions {
 
 export const DEFAULT_BATCH_SIZE = 1000;
 
+/** A run on another machine with no batch committed for this long is taken as dead. */
+export const STALE_RUN_MS = 15 * 60_000;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/** Whether a running import's owner is gone: a dead process on this host, or a silent one elsewhere. */
+export function isAbandoned(run: { owner: string | null; heartbeat_at: string | null }, nowMs: number, host = os.hostname()): boolean {
+  const m = run.owner ? /^(.*):(\d+)$/.exec(run.owner) : null;
+  if (m && m[1] === host) return !processAlive(Number(m[2]));
+  const beat = run.heartbeat_at ? Date.parse(run.heartbeat_at) : 0;
+  return nowMs - beat > STALE_RUN_MS;
+}
+
+/** Who runs an import: host and process, so a later import can tell a dead run from one still going elsewhere. */
+export function runOwner(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
 interface Pending {
   paper: PreparedPaper;
   where: string;
@@ -51,11 +77,12 @@ export class PaperImporter {
     const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
     const maxKept = opts.maxRejectsKept ?? 10_000;
     const started = Date.now();
-    await this.store.importRuns.markInterrupted(clock().toISOString());
-    const runId = await this.store.importRuns.start(source.description, clock().toISOString());
+    await this.markAbandonedRuns(clock());
+    const runId = await this.store.importRuns.start(source.description, clock().toISOString(), runOwner());
     const totals: ImportCounts = { added: 0, updated: 0, unchanged: 0, rejected: 0 };
     const rejects: Reject[] = [];
     let batch: Pending[] = [];
+    let batchIds = new Set<string>();
     let batchRejects: Reject[] = [];
 
     const reject = (r: Reject) => {
@@ -70,8 +97,16 @@ export class PaperImporter {
       totals.unchanged += counts.unchanged;
       totals.rejected += counts.rejected;
       batch = [];
+      batchIds = new Set();
       batchRejects = [];
       opts.onBatch?.({ ...totals });
+    };
+    // A second copy of a paper in the same batch would be decided against a state the first copy has not written yet:
+    // write the batch first, so every copy meets the same rules whatever the batch boundaries (copies are rare).
+    const add = async (p: Pending) => {
+      if (batchIds.has(p.paper.id)) await flush();
+      batch.push(p);
+      batchIds.add(p.paper.id);
     };
 
     try {
@@ -79,11 +114,11 @@ export class PaperImporter {
         if (item.kind === 'rejected') {
           reject({ location: item.where, reason: item.reason });
         } else if (item.kind === 'prepared') {
-          batch.push({ paper: item.paper, where: item.where });
+          await add({ paper: item.paper, where: item.where });
         } else {
           const v = preparePaper(item.paper);
           if (!v.ok) reject({ location: item.where, reason: v.reason });
-          else batch.push({ paper: v.value, where: item.where });
+          else await add({ paper: v.value, where: item.where });
         }
         if (batch.length >= batchSize || batchRejects.length >= batchSize) await flush();
       }
@@ -97,24 +132,22 @@ export class PaperImporter {
     return { runId, source: source.description, ...totals, rejects, durationMs: Date.now() - started };
   }
 
+  /** Marks runs whose process died (killed, crashed, machine lost) as interrupted; leaves live ones alone. */
+  private async markAbandonedRuns(now: Date): Promise<void> {
+    const running = await this.store.importRuns.running();
+    const dead = running.filter((r) => isAbandoned(r, now.getTime())).map((r) => r.id);
+    await this.store.importRuns.markInterrupted(dead, now.toISOString());
+  }
+
   /** Decides and writes one batch in one transaction, together with the run's counters. */
   private async writeBatch(runId: number, batch: Pending[], rejects: Reject[], now: string): Promise<ImportCounts> {
-    // Within one batch the same id may appear twice; the later copy is judged against the earlier one.
-    const byId = new Map<string, Pending>();
-    let unchanged = 0;
-    for (const p of batch) {
-      const prev = byId.get(p.paper.id);
-      if (prev && decideUpdate(p.paper, prev.paper) !== 'update') {
-        unchanged++;
-        if (p.paper.feed && !prev.paper.feed) prev.paper.feed = p.paper.feed;
-        continue;
-      }
-      if (prev) unchanged++;
-      byId.set(p.paper.id, p);
-    }
+    const byId = new Map(batch.map((p) => [p.paper.id, p]));
     const ids = [...byId.keys()];
     return this.store.transaction(async (repos) => {
-      const counts: ImportCounts = { added: 0, updated: 0, unchanged, rejected: rejects.length };
+      // Serialise import batches across processes before reading any state (two imports at once, several app
+      // instances loading the demo together): what we read below stays true until we commit.
+      await repos.importRuns.lockForBatch(runId, now);
+      const counts: ImportCounts = { added: 0, updated: 0, unchanged: 0, rejected: rejects.length };
       const stored = ids.length ? await repos.papers.states(ids) : new Map();
       const feedIds = ids.filter((id) => byId.get(id)!.paper.feed);
       const feedStored = feedIds.length ? await repos.feed.states(feedIds) : new Map<string, FeedState>();
@@ -137,11 +170,12 @@ export class PaperImporter {
             feedInserts.push({ paperId: id, feed: paper.feed });
             changed ||= Boolean(st);
           } else {
-            // A paper's feed day is fixed once it has entered the feed; imports may bring upvotes and a submitter.
+            // Merge rules that do not depend on import order (docs/decisions/003-feed-entries.md): the feed day and the
+            // submitter are fixed once known; imported upvotes only grow (later listings count more votes).
             const next: FeedState = {
               feedDate: f.feedDate,
-              submittedBy: paper.feed.submittedBy ?? f.submittedBy,
-              upvotes: paper.feed.upvotes ?? f.upvotes,
+              submittedBy: f.submittedBy ?? paper.feed.submittedBy,
+              upvotes: Math.max(f.upvotes, paper.feed.upvotes ?? 0),
             };
             if (next.submittedBy !== f.submittedBy || next.upvotes !== f.upvotes) {
               feedUpdates.push([id, next]);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseTarget } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
@@ -48,6 +48,11 @@ function redact(url: string): string {
 export function openDatabase(target: DatabaseTarget, opts: { poolSize?: number } = {}): Db {
   if (target.dialect === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: opts.poolSize ?? 10, types: pgTypes });
+    // An idle connection dropped by the server (restart, failover, idle timeout) is reported here; without a listener
+    // the 'error' event would crash the process. The pool has already discarded the client; the next query reconnects.
+    pool.on('error', (err) => {
+      console.warn(`PostgreSQL connection lost (${err.message}); reconnecting on the next query.`);
+    });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { kysely, dialect: 'postgres', location: redact(target.url), sqlite: null, close: () => kysely.destroy() };
   }
@@ -64,7 +69,10 @@ export function openDatabase(target: DatabaseTarget, opts: { poolSize?: number }
 
 /** Brings the schema up to date. Safe to run concurrently from several app instances on PostgreSQL (Kysely takes a lock). */
 export async function migrate(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider(db.dialect) });
+  // On PostgreSQL, keep Kysely's bookkeeping tables in the schema we migrate (the first on search_path): Kysely would
+  // otherwise find another schema's migration tables in the same database and skip creating its own.
+  const schema = db.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider(db.dialect), migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const msg = error instanceof Error ? error.message : String(error);

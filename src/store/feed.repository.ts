@@ -2,6 +2,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { hotness } from '../domain/hotness.js';
+import type { Dialect } from './db.js';
 import type { FeedInput } from '../domain/paper.js';
 import { type PaperRecord, toPaperRecord } from './paper.repository.js';
 import type { Database } from './schema.js';
@@ -43,6 +44,7 @@ const sqliteInsert = new WeakMap<SQLite.Database, SQLite.Statement>();
 export class FeedRepository {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect = 'sqlite',
     private readonly sqlite: SQLite.Database | null = null,
   ) {}
 

@@ -47,6 +47,8 @@ export interface ImportRunsTable {
   unchanged: number;
   rejected: number;
   error: string | null;
+  owner: string | null;
+  heartbeat_at: string | null;
 }
 
 export interface ImportRejectsTable {

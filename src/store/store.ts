@@ -1,7 +1,7 @@
 /** The store of record: repositories over one database, plus transactions that hand out the same repositories. */
 import type SQLite from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
-import { type Db, migrate } from './db.js';
+import { type Db, type Dialect, migrate } from './db.js';
 import { FeedRepository } from './feed.repository.js';
 import { ImportRunRepository } from './import-run.repository.js';
 import { PaperRepository } from './paper.repository.js';
@@ -13,8 +13,8 @@ export interface Repositories {
   importRuns: ImportRunRepository;
 }
 
-function repositories(db: Kysely<Database> | Transaction<Database>, sqlite: SQLite.Database | null): Repositories {
-  return { papers: new PaperRepository(db, sqlite), feed: new FeedRepository(db, sqlite), importRuns: new ImportRunRepository(db) };
+function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
+  return { papers: new PaperRepository(db, sqlite), feed: new FeedRepository(db, dialect, sqlite), importRuns: new ImportRunRepository(db, dialect) };
 }
 
 export class Store implements Repositories {
@@ -23,7 +23,7 @@ export class Store implements Repositories {
   readonly importRuns: ImportRunRepository;
 
   constructor(readonly db: Db) {
-    const r = repositories(db.kysely, db.sqlite);
+    const r = repositories(db.kysely, db.dialect, db.sqlite);
     this.papers = r.papers;
     this.feed = r.feed;
     this.importRuns = r.importRuns;
@@ -35,7 +35,7 @@ export class Store implements Repositories {
 
   /** Runs `fn` in one transaction; everything it writes through the given repositories commits or rolls back together. */
   transaction<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.kysely.transaction().execute((trx) => fn(repositories(trx, this.db.sqlite)));
+    return this.db.kysely.transaction().execute((trx) => fn(repositories(trx, this.db.dialect, this.db.sqlite)));
   }
 
   migrate(): Promise<string[]> {

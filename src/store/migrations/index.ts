@@ -61,6 +61,9 @@ function m001(dialect: Dialect): Migration {
         .addColumn('unchanged', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('rejected', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('error', 'text')
+        // host:pid of the process running the import, and when it last committed a batch: tells dead runs from live ones.
+        .addColumn('owner', 'text')
+        .addColumn('heartbeat_at', 'text')
         .execute();
 
       await idColumn(db.schema.createTable('import_rejects'))
