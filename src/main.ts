@@ -26,17 +26,25 @@ export async function openStore(config: Config): Promise<Store> {
   return store;
 }
 
-/** Loads the demo corpus when the store has no papers and the config allows it. Returns the number of papers added. */
+/** What demo imports record as their source, so a later start can tell whether the demo load completed. */
+export const DEMO_SOURCE = 'demo corpus';
+
+/**
+ * Loads the demo corpus into an empty store (unless the config says not to), and finishes a demo load that an earlier
+ * start did not complete (killed part-way). A store that holds other papers is left alone. Returns papers added.
+ */
 export async function loadDemoIfEmpty(store: Store, config: Config, log: (msg: string) => void = () => {}): Promise<number> {
   if (!config.demo) return 0;
-  if ((await store.papers.count()) > 0) return 0;
+  const runs = await store.importRuns.bySource(DEMO_SOURCE);
+  if (runs.some((r) => r.status === 'completed')) return 0;
+  if (runs.length === 0 && (await store.papers.count()) > 0) return 0;
   if (!fs.existsSync(DEMO_CORPUS_FILE)) {
     log(`demo corpus not found at ${DEMO_CORPUS_FILE}; starting with an empty store`);
     return 0;
   }
-  log('empty store: loading the demo corpus (set PAPERBOY_DEMO=0 to skip)…');
-  const summary = await new PaperImporter(store).run(openFileSource(DEMO_CORPUS_FILE));
-  log(`demo corpus loaded: ${summary.added} papers`);
+  log(runs.length ? 'finishing the demo corpus load that an earlier start began…' : 'empty store: loading the demo corpus (set PAPERBOY_DEMO=0 to skip)…');
+  const summary = await new PaperImporter(store).run(openFileSource(DEMO_CORPUS_FILE, DEMO_SOURCE));
+  log(`demo corpus loaded: ${summary.added} papers added`);
   return summary.added;
 }
 

@@ -1,10 +1,12 @@
 /** The `paperboy` command as a user runs it: a real child process, a real SQLite file, a replay server for arXiv. */
 import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_PAPERS, tempDir } from './helpers/app.js';
+import { CORPUS_87K, SEED_PAPERS, tempDir } from './helpers/app.js';
 import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
 
 const exec = promisify(execFile);
@@ -29,10 +31,16 @@ function count(dataDir: string, sql: string): number {
   }
 }
 
+/** The first 3,000 papers of the 87k corpus, as a file of its own. */
+let CORPUS_SLICE = '';
+
 describe('paperboy CLI', () => {
   let replay: ReplayServer;
   beforeAll(async () => {
     replay = await startReplayServer();
+    CORPUS_SLICE = path.join(tempDir(), 'slice.jsonl');
+    const lines = zlib.gunzipSync(fs.readFileSync(CORPUS_87K)).toString('utf8').split('\n').slice(0, 3000);
+    fs.writeFileSync(CORPUS_SLICE, lines.join('\n'));
   });
   afterAll(async () => {
     await replay?.close();
@@ -60,6 +68,18 @@ describe('paperboy CLI', () => {
     const second = await paperboy(['ingest', SEED_PAPERS], { PAPERBOY_DATA: data });
     expect(second.stdout).toMatch(/0 added, 0 updated, 55 unchanged, 0 rejected/);
     expect(count(data, 'select count(*) n from papers')).toBe(55);
+  });
+
+  it('runs two imports into one SQLite file at once: both complete, nothing is duplicated', async () => {
+    const data = tempDir();
+    await paperboy(['migrate', '--data', data]);
+    const [a, b] = await Promise.all([paperboy(['ingest', CORPUS_SLICE, '--data', data, '--batch-size', '50']), paperboy(['ingest', CORPUS_SLICE, '--data', data, '--batch-size', '70'])]);
+    expect(a.stderr + b.stderr).toBe('');
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const added = [a.stdout, b.stdout].map((o) => Number(/(\d+) added/.exec(o)?.[1]));
+    expect(added[0]! + added[1]!).toBe(3000);
+    expect(count(data, 'select count(*) n from papers')).toBe(3000);
+    expect(count(data, "select count(*) n from import_runs where status = 'completed'")).toBe(2);
   });
 
   it('explains a missing file and an empty command', async () => {

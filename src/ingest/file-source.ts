@@ -3,6 +3,6 @@ import { ThreadedJsonlSource } from './threaded-jsonl.source.js';
 import type { PaperSource } from './source.js';
 
 /** Opens a JSONL/JSON file (plain or gzip) as a paper source. Throws when the file cannot be opened. */
-export function openFileSource(file: string): PaperSource {
-  return new ThreadedJsonlSource(file);
+export function openFileSource(file: string, description?: string): PaperSource {
+  return new ThreadedJsonlSource(file, description);
 }

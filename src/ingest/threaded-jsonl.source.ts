@@ -28,10 +28,16 @@ export class ThreadedJsonlSource implements PaperSource {
   readonly size: { unit: 'bytes'; total: number };
   private bytesRead = 0;
 
-  /** @param file as for JsonlFileSource; throws at once when the file cannot be opened. */
-  constructor(private readonly file: string) {
+  /**
+   * @param file as for JsonlFileSource; throws at once when the file cannot be opened.
+   * @param description what the import run records as its source (default `file <path>`).
+   */
+  constructor(
+    private readonly file: string,
+    description?: string,
+  ) {
     const probe = new JsonlFileSource(file);
-    this.description = probe.description;
+    this.description = description ?? probe.description;
     this.size = probe.size;
   }
 
