@@ -20,6 +20,11 @@ export interface Config {
   arxivApiUrl: string;
   arxivOaiUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /**
+   * Behind a reverse proxy, how many proxy hops to trust for the client address (X-Forwarded-For), so rate limits
+   * apply per client rather than per proxy. false (0): the connection's address.
+   */
+  trustProxy: boolean | number;
 }
 
 /** Derived from the config: which database and where. */
@@ -50,8 +55,14 @@ const schema = z.object({
     .optional(),
   PAPERBOY_DEMO: boolish.default(true),
   ARXIV_INTERVAL_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0, 'expected milliseconds ≥ 0').default(3000),
-  ARXIV_API_URL: z.url({ message: 'expected an http(s) URL' }).default('https://export.arxiv.org/api/query'),
-  ARXIV_OAI_URL: z.url({ message: 'expected an http(s) URL' }).default('https://oaipmh.arxiv.org/oai'),
+  ARXIV_API_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default('https://export.arxiv.org/api/query'),
+  ARXIV_OAI_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default('https://oaipmh.arxiv.org/oai'),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .refine((s) => /^(0|1|true|false|\d{1,2})$/.test(s), { message: 'expected 0/false, 1/true, or the number of proxies in front (e.g. 1)' })
+    .transform((s): boolean | number => (s === 'true' ? true : s === 'false' ? false : Number(s)))
+    .default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -93,6 +104,7 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     arxivApiUrl: c.ARXIV_API_URL,
     arxivOaiUrl: c.ARXIV_OAI_URL,
     logLevel: c.LOG_LEVEL,
+    trustProxy: c.TRUST_PROXY === 0 ? false : c.TRUST_PROXY === 1 ? 1 : c.TRUST_PROXY,
   };
 }
 

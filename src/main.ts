@@ -55,7 +55,7 @@ export async function buildServer(config: Config) {
   const feed = new FeedService(store);
   // Loaded here, not at the top: commands such as `ingest` import this module and need none of the web stack (memory).
   const { createApp } = await import('./web/app.js');
-  const app = await createApp({ feed, logLevel: config.logLevel });
+  const app = await createApp({ feed, logLevel: config.logLevel, trustProxy: config.trustProxy });
   app.addHook('onClose', () => store.close());
   return { app, store };
 }

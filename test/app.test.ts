@@ -4,9 +4,9 @@ import { FeedService } from '../src/services/feed.service.js';
 import { createApp } from '../src/web/app.js';
 import { sqliteStore } from './helpers/app.js';
 
-async function app(rateLimitPerMinute?: number) {
+async function app(rateLimitPerMinute?: number, trustProxy?: boolean | number) {
   const store = await sqliteStore();
-  const a = await createApp({ feed: new FeedService(store), logLevel: 'silent', rateLimitPerMinute });
+  const a = await createApp({ feed: new FeedService(store), logLevel: 'silent', rateLimitPerMinute, trustProxy });
   a.addHook('onClose', () => store.close());
   return a;
 }
@@ -37,6 +37,20 @@ describe('web app', () => {
     expect(page.statusCode).toBe(429);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     await a.close();
+  });
+
+  it('behind a trusted proxy, limits each forwarded client separately', async () => {
+    const a = await app(2, 1);
+    const from = (ip: string) => a.inject({ url: '/healthz', headers: { 'x-forwarded-for': ip } });
+    expect((await from('203.0.113.1')).statusCode).toBe(200);
+    expect((await from('203.0.113.1')).statusCode).toBe(200);
+    expect((await from('203.0.113.1')).statusCode).toBe(429);
+    expect((await from('203.0.113.2')).statusCode).toBe(200);
+    await a.close();
+    const untrusting = await app(2);
+    for (const ip of ['203.0.113.1', '203.0.113.2']) await untrusting.inject({ url: '/healthz', headers: { 'x-forwarded-for': ip } });
+    expect((await untrusting.inject({ url: '/healthz', headers: { 'x-forwarded-for': '203.0.113.3' } })).statusCode).toBe(429);
+    await untrusting.close();
   });
 
   it('answers unknown paths with a 404 page, and API paths with JSON', async () => {

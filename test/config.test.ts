@@ -21,7 +21,7 @@ describe('configuration', () => {
   it('lists every bad value at once, with what is expected', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: '70000', PAPERBOY_DEMO: 'maybe', DATABASE_URL: 'mysql://x', ARXIV_INTERVAL_MS: '-1' });
+      loadConfig({ PORT: '70000', PAPERBOY_DEMO: 'maybe', DATABASE_URL: 'mysql://x', ARXIV_INTERVAL_MS: '-1', ARXIV_API_URL: 'ftp://example.org/api', TRUST_PROXY: 'yes' });
     } catch (e) {
       error = e;
     }
@@ -31,6 +31,8 @@ describe('configuration', () => {
       'DATABASE_URL="mysql://x": expected postgres://user:password@host:port/db, sqlite:path/to/file.db, or nothing for SQLite in the data folder',
       'PAPERBOY_DEMO="maybe": expected 0 or 1 (or true/false)',
       'ARXIV_INTERVAL_MS="-1": expected milliseconds ≥ 0',
+      'ARXIV_API_URL="ftp://example.org/api": expected an http(s) URL',
+      'TRUST_PROXY="yes": expected 0/false, 1/true, or the number of proxies in front (e.g. 1)',
     ]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isCanonicalPaperId, parsePaperId } from '../src/domain/arxiv-id.js';
 import { hotness } from '../src/domain/hotness.js';
 import { decideUpdate } from '../src/domain/paper-version.js';
+import { type PaperInput, validatePaper } from '../src/domain/paper.js';
 import { addDays, dayPeriod, isoWeekOf, monthPeriod, periodLabel, shiftPeriod, weekPeriod } from '../src/domain/period.js';
 
 describe('paper ids', () => {
@@ -76,5 +77,50 @@ describe('hotness', () => {
     expect(hotness(10, t0, t0)).toBeCloseTo(10 / Math.pow(2, 1.8), 12);
     expect(hotness(10, t0, t0 + 22 * 3_600_000)).toBeCloseTo(0.0327808, 6);
     expect(hotness(0, t0, t0)).toBe(0);
+  });
+});
+
+describe('paper validation', () => {
+  const base: PaperInput = {
+    id: '2505.20278',
+    title: 'T',
+    abstract: 'A',
+    authors: ['A B'],
+    categories: ['cs.LG'],
+    published: '2025-05-26',
+    updated: null,
+    version: null,
+    comment: null,
+    journalRef: null,
+    doi: null,
+    links: { abs: null, pdf: null, code: null, project: null },
+    feed: null,
+  };
+  const ok = (p: Partial<PaperInput>) => {
+    const v = validatePaper({ ...base, ...p });
+    if (!v.ok) throw new Error(v.reason);
+    return v.value;
+  };
+
+  it('collapses whitespace and removes control characters (PostgreSQL refuses NUL)', () => {
+    const v = ok({ title: ' Deep\u0000 \t learning\n\u00a0 for\u0007 all ', abstract: 'a\r\nb  c', comment: ' 10\u0000 pages\n', authors: [' Ada\u0001  Lovelace '] });
+    expect(v.title).toBe('Deep learning for all');
+    expect(v.abstract).toBe('a b c');
+    expect(v.comment).toBe('10 pages');
+    expect(v.authors).toEqual(['Ada Lovelace']);
+  });
+
+  it('keeps tidy text as it is and links arXiv papers to their unversioned pages', () => {
+    const v = ok({ abstract: 'Already tidy text with $x^2$.', links: { abs: 'https://arxiv.org/abs/2505.20278v2', pdf: null, code: 'https://github.com/a/b', project: 'javascript:alert(1)' } });
+    expect(v.abstract).toBe('Already tidy text with $x^2$.');
+    expect(v.links).toEqual({ abs: 'https://arxiv.org/abs/2505.20278', pdf: 'https://arxiv.org/pdf/2505.20278', code: 'https://github.com/a/b', project: null });
+  });
+
+  it('rejects dates outside 1900 .. a week from now', () => {
+    const now = Date.parse('2026-11-26T12:00:00Z');
+    expect(validatePaper({ ...base, published: '2999-01-01' }, now)).toEqual({ ok: false, reason: 'published date "2999-01-01" is in the future' });
+    expect(validatePaper({ ...base, published: '1899-12-31' }, now)).toEqual({ ok: false, reason: 'published date "1899-12-31" is before 1900' });
+    expect(validatePaper({ ...base, feed: { date: '2026-12-31', submittedBy: null, upvotes: null } }, now)).toEqual({ ok: false, reason: 'feed date "2026-12-31" is in the future' });
+    expect(validatePaper({ ...base, published: '2026-12-01' }, now).ok).toBe(true);
   });
 });

@@ -51,6 +51,10 @@ export const MAX_AUTHOR_NAME_CHARS = 1_000; // real records hold whole unsplit b
 export const MAX_CATEGORIES = 100; // real records list 30+ class codes
 export const MAX_COMMENT_CHARS = 2_000;
 export const MAX_URL_CHARS = 2_000;
+/** Dates before this are typos (old papers that are not on arXiv still fit: the period pages start at 1900). */
+export const EARLIEST_DATE = '1900-01-01';
+/** A date further ahead than this is a typo; it would otherwise become "the latest day" on the home page. */
+export const MAX_FUTURE_DAYS = 7;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** arXiv categories (`cs.LG`), and the MSC/ACM class codes some records list beside them (`68T45`, `I.4.0`). */
@@ -72,15 +76,21 @@ export function isIsoDate(s: unknown): s is string {
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-/** Whitespace other than a plain space. */
-const NON_SPACE_WHITESPACE = /[^\S ]/;
+/**
+ * Anything `collapse` would change: a control character or whitespace other than a plain space (JavaScript's \s
+ * written out, so one character class does the test — measured fastest over the 87k corpus).
+ */
+const UNTIDY = /[\0-\x1f\x7f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+/** Control characters other than whitespace: invisible, and PostgreSQL refuses NUL in text. */
+const CONTROL = /[\0-\x08\x0e-\x1f\x7f]/g;
 
 /**
- * Collapses runs of whitespace to one space and trims. Most text is already tidy; testing first skips the copy
- * (a double space or any other whitespace character is what collapsing would change; `includes` is the fast test).
+ * Removes control characters, collapses runs of whitespace to one space and trims. Most text is already tidy;
+ * testing first skips the copies (`includes` finds a double space fastest).
  */
 function collapse(s: string): string {
-  return s.includes('  ') || NON_SPACE_WHITESPACE.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
+  if (!s.includes('  ') && !UNTIDY.test(s)) return s.trim();
+  return s.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
 }
 
 function cleanUrl(u: string | null | undefined): string | null {
@@ -103,7 +113,14 @@ export function arxivLinks(id: string): Pick<PaperLinks, 'abs' | 'pdf'> {
  * Checks and normalises a paper record: whitespace collapsed, id canonical, dates real, sizes sane.
  * Returns the reason when the record cannot be accepted, so importers can report it and move on.
  */
-export function validatePaper(p: PaperInput): Validation<PaperInput> {
+export function validatePaper(p: PaperInput, nowMs: number = Date.now()): Validation<PaperInput> {
+  const latest = new Date(nowMs + MAX_FUTURE_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const dateProblem = (name: string, d: string): string | null => {
+    if (!isIsoDate(d)) return `invalid ${name} date ${JSON.stringify(d)}`;
+    if (d < EARLIEST_DATE) return `${name} date ${JSON.stringify(d)} is before ${EARLIEST_DATE.slice(0, 4)}`;
+    if (d > latest) return `${name} date ${JSON.stringify(d)} is in the future`;
+    return null;
+  };
   const parsed = typeof p.id === 'string' ? parsePaperId(p.id) : null;
   if (!p.id) return { ok: false, reason: 'missing id' };
   if (!parsed) return { ok: false, reason: `invalid id ${JSON.stringify(String(p.id).slice(0, 60))}` };
@@ -123,8 +140,10 @@ export function validatePaper(p: PaperInput): Validation<PaperInput> {
   if (categories.length > MAX_CATEGORIES) return { ok: false, reason: `too many categories (${categories.length})` };
   const badCat = categories.find((c) => !CATEGORY.test(c));
   if (badCat !== undefined) return { ok: false, reason: `invalid category ${JSON.stringify(badCat.slice(0, 60))}` };
-  if (!isIsoDate(p.published)) return { ok: false, reason: `invalid published date ${JSON.stringify(p.published)}` };
-  if (p.updated !== null && !isIsoDate(p.updated)) return { ok: false, reason: `invalid updated date ${JSON.stringify(p.updated)}` };
+  const publishedProblem = dateProblem('published', p.published);
+  if (publishedProblem) return { ok: false, reason: publishedProblem };
+  const updatedProblem = p.updated === null ? null : dateProblem('updated', p.updated);
+  if (updatedProblem) return { ok: false, reason: updatedProblem };
   const version = p.version ?? parsed.version;
   if (version !== null && (!Number.isInteger(version) || version < 1 || version > 1000)) return { ok: false, reason: `invalid version ${version}` };
   for (const [name, v] of [['comment', p.comment], ['journal reference', p.journalRef], ['doi', p.doi]] as const) {
@@ -133,7 +152,8 @@ export function validatePaper(p: PaperInput): Validation<PaperInput> {
   }
   let feed: FeedInput | null = null;
   if (p.feed) {
-    if (!isIsoDate(p.feed.date)) return { ok: false, reason: `invalid feed date ${JSON.stringify(p.feed.date)}` };
+    const feedProblem = dateProblem('feed', p.feed.date);
+    if (feedProblem) return { ok: false, reason: feedProblem };
     const up = p.feed.upvotes;
     if (up !== null && (!Number.isInteger(up) || up < 0 || up > 10_000_000)) return { ok: false, reason: `invalid upvotes ${up}` };
     const by = p.feed.submittedBy === null ? null : collapse(String(p.feed.submittedBy)).slice(0, 100) || null;
@@ -141,7 +161,7 @@ export function validatePaper(p: PaperInput): Validation<PaperInput> {
   }
   const isArxiv = parsed.kind !== 'namespaced';
   const defaults = isArxiv ? arxivLinks(parsed.id) : { abs: null, pdf: null };
-  const empty = (s: string | null) => (s === null || collapse(s) === '' ? null : s.trim());
+  const empty = (s: string | null) => (s === null || collapse(s) === '' ? null : collapse(s));
   return {
     ok: true,
     value: {

@@ -25,6 +25,8 @@ export interface AppDeps {
   logLevel?: string;
   /** Requests per minute per client address. */
   rateLimitPerMinute?: number;
+  /** Proxy hops to trust for the client address (Config.trustProxy). */
+  trustProxy?: boolean | number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -60,7 +62,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: { level: deps.logLevel ?? 'info' },
     // Old-style arXiv ids contain a slash (hep-th/9108002); routes take the rest of the path and parse it.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-    trustProxy: false,
+    // A hop count trusts that many proxies in front (proxy-addr calls the function per hop, nearest first).
+    trustProxy: typeof deps.trustProxy === 'number' ? (_addr: string, hop: number) => hop < (deps.trustProxy as number) : (deps.trustProxy ?? false),
     // A malformed URL (bad percent-encoding) never reaches a route: answer it like any other bad request.
     frameworkErrors: (err, req, reply) => {
       sendProblem(req, reply, 400, 'Bad request', 'The address is not valid (check its percent-encoding).');
