@@ -20,7 +20,7 @@ describe('paper ids', () => {
     expect(parsePaperId(input)).toEqual({ id, version, kind });
   });
 
-  it.each(['', 'abc', '2513.00001', '2505.2027', '1412.12345', '0703.1234', 'hep-th/9113002', '2505.20278v0', '../etc/passwd', '<script>', 'x'.repeat(300)])(
+  it.each(['', 'abc', 'openreview:abc.md', '2513.00001', '2505.2027', '1412.12345', '0703.1234', 'hep-th/9113002', '2505.20278v0', '../etc/passwd', '<script>', 'x'.repeat(300)])(
     'rejects %s',
     (input) => {
       expect(parsePaperId(input)).toBeNull();

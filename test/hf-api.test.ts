@@ -353,6 +353,12 @@ describe('paperMarkdown', () => {
     ]);
   });
 
+  it('escapes link and image syntax even between dollar signs', () => {
+    const md = paperMarkdown(view({ title: 'Tracked $![](https://evil.example/p.png)$', abstract: 'See $[docs](javascript:alert(1))$ and $a_1 < b$.' }));
+    expect(md).toContain('# Tracked $!\\[\\](https://evil.example/p.png)$\n');
+    expect(md).toContain('See $\\[docs\\](javascript:alert(1))$ and $a_1 \\lt b$.');
+  });
+
   it('keeps block markup out of titles and abstracts', () => {
     const md = paperMarkdown(view({ title: 'C# #', abstract: '1. First, - then # not a heading', authors: [] }, null));
     expect(md).toContain('# C# \\#\n');

@@ -9,7 +9,8 @@
 
 const NEW_STYLE = /^(\d{2})(\d{2})\.(\d{4,5})$/;
 const OLD_STYLE = /^([a-z]+(?:-[a-z]+)*)(\.[A-Z]{2})?\/(\d{2})(\d{2})(\d{3})$/;
-const NAMESPACED = /^([a-z][a-z0-9-]{1,31}):([A-Za-z0-9._~-]{1,128})$/;
+// A local id may not end in `.md`: `/papers/{id}.md` is the Markdown of paper {id}, so such an id would be unreachable.
+const NAMESPACED = /^([a-z][a-z0-9-]{1,31}):(?![A-Za-z0-9._~-]*\.md$)([A-Za-z0-9._~-]{1,128})$/;
 const VERSION_SUFFIX = /v(\d{1,4})$/;
 
 export type PaperIdKind = 'arxiv-new' | 'arxiv-old' | 'namespaced';

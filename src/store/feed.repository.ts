@@ -1,6 +1,6 @@
 /** Daily-feed entries: which paper entered the feed on which day, who submitted it, its imported upvotes. */
 import type SQLite from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { hotness } from '../domain/hotness.js';
 import type { Dialect } from './db.js';
 import type { FeedInput } from '../domain/paper.js';
@@ -37,6 +37,9 @@ export interface FeedQuery {
 }
 
 const LOOKUP_CHUNK = 900;
+
+/** Code-unit order, like SQLite's BINARY and PostgreSQL's "C" collation (localeCompare would depend on the locale). */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One prepared INSERT per SQLite connection (see PaperRepository). */
 const sqliteInsert = new WeakMap<SQLite.Database, SQLite.Statement>();
@@ -113,7 +116,9 @@ export class FeedRepository {
       q.sort === 'upvotes'
         ? query.orderBy('imported_upvotes', 'desc').orderBy('feed_date', 'desc').orderBy('papers.published', 'desc')
         : query.orderBy('papers.published', 'desc').orderBy('feed_date', 'desc').orderBy('imported_upvotes', 'desc');
-    const rows = await query.orderBy('papers.id', 'asc').limit(q.limit).offset(q.offset).execute();
+    // Ties break on the id compared bytewise on both dialects (PostgreSQL would otherwise use the database's collation).
+    const byId = this.dialect === 'postgres' ? sql`papers.id collate "C"` : sql`papers.id`;
+    const rows = await query.orderBy(byId).limit(q.limit).offset(q.offset).execute();
     return rows.map((r) => ({
       paper: toPaperRecord(r),
       feedDate: r.feed_date,
@@ -129,7 +134,7 @@ export class FeedRepository {
     const entries = await this.base(q).select(['paper_id', 'feed_date', 'submitted_by', 'imported_upvotes']).execute();
     const ranked = entries
       .map((e) => ({ e, score: hotness(e.imported_upvotes, Date.parse(`${e.feed_date}T00:00:00Z`), now) }))
-      .sort((a, b) => b.score - a.score || b.e.imported_upvotes - a.e.imported_upvotes || b.e.feed_date.localeCompare(a.e.feed_date) || a.e.paper_id.localeCompare(b.e.paper_id))
+      .sort((a, b) => b.score - a.score || b.e.imported_upvotes - a.e.imported_upvotes || cmp(b.e.feed_date, a.e.feed_date) || cmp(a.e.paper_id, b.e.paper_id))
       .slice(q.offset, q.offset + q.limit);
     if (ranked.length === 0) return [];
     const rows = await this.db.selectFrom('papers').selectAll().where('id', 'in', ranked.map((r) => r.e.paper_id)).execute();

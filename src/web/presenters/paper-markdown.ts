@@ -16,7 +16,8 @@ function escapeText(s: string): string {
     .map((part, i) => {
       // split() with a capture group puts the math segments at odd indexes. Inside math, `<` could still open an HTML
       // tag in a renderer that does not know math; TeX's \lt and \gt typeset the same.
-      if (i % 2 === 1) return part.replace(/< ?/g, '\\lt ').replace(/> ?/g, '\\gt ');
+      // A "math" span that holds Markdown link or image syntax is not math: escape it like text.
+      if (i % 2 === 1 && !/\]\(|!\[/.test(part)) return part.replace(/< ?/g, '\\lt ').replace(/> ?/g, '\\gt ');
       return part.replace(/[\\`*_[\]<]/g, '\\$&').replace(/&(?=#?\w+;)/g, '\\&');
     })
     .join('');
