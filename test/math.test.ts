@@ -137,3 +137,15 @@ describe('truncateLatex', () => {
     expect(truncateLatex('cost \\$5 \\ more words here', 10)).toBe('cost \\$5…');
   });
 });
+
+describe('math on hostile input', () => {
+  it('treats thousands of unclosed openers and long punctuation runs as text', async () => {
+    const { renderMath, splitMath, truncateLatex } = await import('../src/domain/math.js');
+    const brackets = '\\['.repeat(9999);
+    expect(splitMath(brackets)).toEqual([{ kind: 'text', text: brackets, start: 0, end: brackets.length }]);
+    expect(renderMath(brackets)).toBe(brackets);
+    expect(truncateLatex(brackets, 300).length).toBeLessThanOrEqual(301);
+    const url = `see http://a${'.'.repeat(19_000)}`;
+    expect(renderMath(url, { linkify: true })).toBe(`see <a href="http://a" rel="nofollow noopener">http://a</a>${'.'.repeat(19_000)}`);
+  });
+});

@@ -28,8 +28,24 @@ const OPENERS: ReadonlyArray<{ open: string; close: string; display: boolean }> 
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 
-/** Finds the end delimiter of a math span whose body starts at `from`; skips backslash escapes. -1 when unclosed. */
-function findClose(src: string, from: number, close: string): number {
+/**
+ * Finds the end delimiter of a math span whose body starts at `from`; skips backslash escapes. -1 when unclosed.
+ * `exhausted` remembers, per closer, the earliest start from which a search ran off the end of the text: a later
+ * search from further on cannot succeed either, so text full of unclosed `\[` stays linear instead of quadratic.
+ */
+function findClose(src: string, from: number, close: string, exhausted: Map<string, number>): number {
+  if (from >= (exhausted.get(close) ?? Infinity)) return -1;
+  const found = scanClose(src, from, close);
+  if (found === NOT_FOUND_AT_END) {
+    exhausted.set(close, Math.min(from, exhausted.get(close) ?? Infinity));
+    return -1;
+  }
+  return found;
+}
+
+const NOT_FOUND_AT_END = -2;
+
+function scanClose(src: string, from: number, close: string): number {
   for (let i = from; i < src.length; i++) {
     const c = src[i];
     if (close === '$') {
@@ -46,7 +62,7 @@ function findClose(src: string, from: number, close: string): number {
     if (src.startsWith(close, i)) return i;
     if (c === '\\') i++; // `\\]` inside `\[…\]` is a line break followed by `]`, not the closer
   }
-  return -1;
+  return NOT_FOUND_AT_END;
 }
 
 /** Splits LaTeX source into text and math segments. Adjacent text is merged into one segment. */
@@ -58,6 +74,7 @@ export function splitMath(src: string): MathSegment[] {
     if (text !== '') out.push({ kind: 'text', text, start: textStart, end });
     text = '';
   };
+  const exhausted = new Map<string, number>();
   let i = 0;
   while (i < src.length) {
     if (src.startsWith('\\$', i)) {
@@ -70,7 +87,7 @@ export function splitMath(src: string): MathSegment[] {
     for (const d of OPENERS) {
       if (!src.startsWith(d.open, i)) continue;
       const bodyStart = i + d.open.length;
-      const close = findClose(src, bodyStart, d.close);
+      const close = findClose(src, bodyStart, d.close, exhausted);
       if (close < 0 || src.slice(bodyStart, close).trim() === '') break;
       if (d.open === '$' && isDigit(src[bodyStart]) && /\s/.test(src[close - 1] ?? '')) break; // "$5 and $10": prices
       flushText(i);
@@ -122,12 +139,19 @@ export function renderTex(tex: string, display: boolean): string {
 /** http(s) URLs in running text; trailing sentence punctuation is not part of them. */
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"'`{}|\\^]+/g;
 
+/** Drops sentence punctuation from the end of a URL (a loop: the regex `[.,;:!?)\]]+$` is quadratic on long runs). */
+function trimTrailingPunctuation(url: string): string {
+  let end = url.length;
+  while (end > 0 && '.,;:!?)]'.includes(url[end - 1]!)) end--;
+  return url.slice(0, end);
+}
+
 /** Escapes text, turning http(s) URLs into links (escaped in both the attribute and the text). */
 function linkifyText(text: string): string {
   let out = '';
   let last = 0;
   for (const m of text.matchAll(URL_IN_TEXT)) {
-    const url = m[0].replace(/[.,;:!?)\]]+$/, '');
+    const url = trimTrailingPunctuation(m[0]);
     const at = m.index;
     out += escapeHtml(text.slice(last, at));
     out += `<a href="${escapeHtml(url)}" rel="nofollow noopener">${escapeHtml(url)}</a>`;
@@ -160,15 +184,11 @@ export function truncateLatex(src: string, maxChars: number): string {
   const s = src.trim();
   if (s.length <= maxChars) return s;
   let cut = maxChars;
+  const spans = splitMath(s).filter((x) => x.kind === 'math' && x.start < maxChars);
   // A math span straddling the limit is dropped: cut where it starts.
-  for (const seg of splitMath(s)) {
-    if (seg.kind === 'math' && seg.start < cut && seg.end > cut) {
-      cut = seg.start;
-      break;
-    }
-  }
+  const straddling = spans.find((m) => m.start < cut && m.end > cut);
+  if (straddling) cut = straddling.start;
   // Back off to the last whitespace at or before the cut that is outside math.
-  const spans = splitMath(s).filter((x) => x.kind === 'math');
   const inMath = (pos: number) => spans.some((m) => m.start < pos && pos < m.end);
   let at = cut;
   while (at > 0 && !(/\s/.test(s[at] ?? '') && !inMath(at))) at--;
