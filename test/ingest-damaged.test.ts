@@ -217,8 +217,8 @@ describe('(c) the same damage as a JSON array and gzip-compressed', () => {
     { value: paper('not-an-id'), reject: 'invalid id "not-an-id"' },
     { value: paper('2513.00001'), reject: 'invalid id "2513.00001"' },
     { value: paper('2601.00012', { published: '2025-02-30' }), reject: 'invalid published date "2025-02-30"' },
-    // No line limit inside an array; the importer's abstract limit catches it.
-    { value: paper('2601.00013', { abstract: TEN_MB_ABSTRACT }), reject: 'abstract too long (10000000 characters' },
+    // Arrays have the same per-record limit as lines (json-size-guard.ts).
+    { value: paper('2601.00013', { abstract: TEN_MB_ABSTRACT }), reject: 'record larger than 1000000 bytes' },
     { value: [1, 2], reject: 'not a JSON object' },
     { value: paper('2601.00003') },
     { value: paper('2601.00014', { abstract: 'y'.repeat(30_000) }), reject: 'abstract too long (30000 characters' },

@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
+import Parser from 'stream-json/Parser.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
+import StreamValues from 'stream-json/streamers/StreamValues.js';
+import { JsonSizeGuard } from './json-size-guard.js';
 import type { PaperSource, SourceItem } from './source.js';
 import { mapRecord } from './record-mapping.js';
 
@@ -88,7 +91,8 @@ export class JsonlFileSource implements PaperSource {
 
   async *items(): AsyncGenerator<SourceItem> {
     const first = await this.firstChar();
-    if (first === '[') yield* this.arrayItems();
+    if (first === '[') yield* this.jsonItems(true);
+    else if (first === '{' && /\.json(\.gz)?$/i.test(this.file)) yield* this.jsonItems(false);
     else yield* this.lineItems();
   }
 
@@ -168,21 +172,36 @@ export class JsonlFileSource implements PaperSource {
     }
   }
 
-  private async *arrayItems(): AsyncGenerator<SourceItem> {
-    const stream = this.open();
-    const parser = StreamArray.withParser();
-    (stream as unknown as NodeJS.ReadableStream).on('error', (e: Error) => parser.destroy(e));
-    (stream as unknown as NodeJS.ReadableStream).pipe(parser);
+  /**
+   * A JSON file: one top-level array of records (`[{…}, {…}]`), or one or more top-level values (`{…}` pretty-printed,
+   * possibly several in a row). Records are located as `file[index]`.
+   */
+  private async *jsonItems(array: boolean): AsyncGenerator<SourceItem> {
+    const stream = this.open() as unknown as NodeJS.ReadableStream;
+    // Packed values only (no chunk tokens): the guard counts packed strings, the assembler needs nothing else.
+    const parser = new Parser({ jsonStreaming: !array, streamValues: false });
+    const guard = new JsonSizeGuard(array ? 1 : 0, MAX_LINE_BYTES);
+    const records = array ? new StreamArray() : new StreamValues();
+    stream.on('error', (e: Error) => parser.destroy(e));
+    parser.on('error', (e: Error) => guard.destroy(e));
+    guard.on('error', (e: Error) => records.destroy(e));
+    stream.pipe(parser).pipe(guard).pipe(records);
     let index = -1;
     try {
-      for await (const data of parser as AsyncIterable<{ key: number; value: unknown }>) {
+      for await (const data of records as AsyncIterable<{ key: number; value: unknown }>) {
         index = data.key;
         const where = `${this.label}[${index}]`;
+        if (guard.oversized.has(index)) {
+          yield { kind: 'rejected', where, reason: `record larger than ${MAX_LINE_BYTES} bytes` };
+          continue;
+        }
         const mapped = mapRecord(data.value);
         yield typeof mapped === 'string' ? { kind: 'rejected', where, reason: mapped } : { kind: 'paper', paper: mapped, where };
       }
     } catch (e) {
       yield { kind: 'rejected', where: `${this.label}[${index + 1}]`, reason: `file is truncated or not valid JSON after item ${index + 1}: ${errorText(e)}` };
+    } finally {
+      (stream as unknown as { destroy(): void }).destroy();
     }
   }
 }
