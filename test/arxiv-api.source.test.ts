@@ -266,6 +266,15 @@ describe('PoliteHttpClient', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('stops reading a response larger than the limit, without retrying', async () => {
+    server.failNext(1, { status: 200, body: `<feed>${'x'.repeat(20_000)}</feed>` });
+    const small = new ArxivApiSource({ baseUrl: server.apiUrl, http: new PoliteHttpClient({ minIntervalMs: 0, maxBodyBytes: 10_000 }), query: ids.query });
+    const err = await collect(small).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HttpError);
+    expect((err as Error).message).toContain('response larger than 10000 bytes');
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('gives up after the configured retries with the last status', async () => {
     server.failNext(3, { status: 502 });
     const err = await client({ retries: 2 }).getText(`${server.apiUrl}?x=1`).catch((e: unknown) => e);

@@ -5,8 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_87K, SEED_PAPERS, tempDir } from './helpers/app.js';
+import { PG_TEST_URL, POSTGRES_AVAILABLE } from './helpers/db.js';
 import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
 
 const exec = promisify(execFile);
@@ -80,6 +82,28 @@ describe('paperboy CLI', () => {
     expect(added[0]! + added[1]!).toBe(3000);
     expect(count(data, 'select count(*) n from papers')).toBe(3000);
     expect(count(data, "select count(*) n from import_runs where status = 'completed'")).toBe(2);
+  });
+
+  it.runIf(POSTGRES_AVAILABLE)('imports into PostgreSQL with DATABASE_URL, idempotently, NUL characters and all', async () => {
+    const schema = `cli_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: PG_TEST_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    try {
+      const url = new URL(PG_TEST_URL);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const env = { DATABASE_URL: url.toString(), PAPERBOY_DATA: tempDir() };
+      expect((await paperboy(['ingest', CORPUS_SLICE], env)).stdout).toMatch(/3000 added, 0 updated, 0 unchanged, 0 rejected/);
+      expect((await paperboy(['ingest', CORPUS_SLICE], env)).stdout).toMatch(/0 added, 0 updated, 3000 unchanged, 0 rejected/);
+      const nul = path.join(tempDir(), 'nul.jsonl');
+      fs.writeFileSync(nul, `${JSON.stringify({ id: '2511.00001', title: 'Zero\u0000byte', abstract: 'A\u0000.', authors: ['A'], categories: ['cs.LG'], published: '2025-11-01' })}\n`);
+      expect((await paperboy(['ingest', nul], env)).stdout).toMatch(/1 added, 0 updated, 0 unchanged, 0 rejected/);
+      const { rows } = await admin.query(`select title from ${schema}.papers where id = '2511.00001'`);
+      expect(rows).toEqual([{ title: 'Zerobyte' }]);
+    } finally {
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    }
   });
 
   it('explains a missing file and an empty command', async () => {

@@ -32,6 +32,29 @@ export interface PoliteHttpClientOptions {
   maxRetryAfterMs?: number;
   /** Default `Paperboy/0.1 (+https://github.com/paperboy)`. */
   userAgent?: string;
+  /** Largest response body read. Default 64 MB. */
+  maxBodyBytes?: number;
+}
+
+/** A response larger than this is not an arXiv page (2,000 Atom entries are ~10 MB): stop reading instead of buffering it. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+class BodyTooLargeError extends Error {}
+
+/** Reads a body as UTF-8 text, giving up past `maxBytes` (memory stays bounded whatever a server sends). */
+async function readBody(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) {
+      await res.body.cancel().catch(() => {});
+      throw new BodyTooLargeError(`response larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export interface HttpResponse {
@@ -106,6 +129,7 @@ function adviceFor(status: number | null): string {
 export class PoliteHttpClient {
   readonly minIntervalMs: number;
   readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
   readonly retries: number;
   readonly backoffBaseMs: number;
   readonly maxBackoffMs: number;
@@ -119,6 +143,7 @@ export class PoliteHttpClient {
   constructor(options: PoliteHttpClientOptions = {}) {
     this.minIntervalMs = options.minIntervalMs ?? ARXIV_MIN_INTERVAL_MS;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.retries = options.retries ?? DEFAULT_RETRIES;
     this.backoffBaseMs = options.backoffBaseMs ?? DEFAULT_BACKOFF_BASE_MS;
     this.maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
@@ -196,8 +221,9 @@ export class PoliteHttpClient {
       }
       let body: string;
       try {
-        body = await res.text();
+        body = await readBody(res, this.maxBodyBytes);
       } catch (err) {
+        if (err instanceof BodyTooLargeError) throw new AttemptError(err.message, res.status, null, false, null);
         // A connection cut mid-body is as transient as one that never opened.
         throw new AttemptError(`response body cut off (${describe(err)})`, res.status, null, true, null, { cause: err });
       }
