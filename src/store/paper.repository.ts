@@ -2,24 +2,12 @@
 import type SQLite from 'better-sqlite3';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { PreparedPaper } from '../domain/paper-hash.js';
-import type { PaperLinks } from '../domain/paper.js';
+import type { PaperInput } from '../domain/paper.js';
 import type { Database, PapersTable } from './schema.js';
 
 /** A stored paper, as the rest of the system sees it. */
-export interface PaperRecord {
-  id: string;
-  title: string;
-  abstract: string;
-  authors: string[];
-  categories: string[];
+export interface PaperRecord extends Omit<PaperInput, 'feed'> {
   primaryCategory: string | null;
-  published: string;
-  updated: string | null;
-  version: number | null;
-  comment: string | null;
-  journalRef: string | null;
-  doi: string | null;
-  links: PaperLinks;
   createdAt: string;
   modifiedAt: string;
 }
