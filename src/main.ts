@@ -6,7 +6,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, databaseTarget } from './config.js';
 import { openFileSource } from './ingest/file-source.js';
+import { IndexSync, SYNC_INTERVAL_MS } from './search/index-sync.js';
+import { TextIndex } from './search/text-index.js';
 import { FeedService } from './services/feed.service.js';
+import { SearchService } from './services/search.service.js';
 import { PaperImporter } from './services/paper-importer.js';
 import { openDatabase } from './store/db.js';
 import { Store } from './store/store.js';
@@ -48,14 +51,29 @@ export async function loadDemoIfEmpty(store: Store, config: Config, log: (msg: s
   return summary.added;
 }
 
+/** The search index file for this instance: `search.db` in the data folder (derived data, rebuilt by `paperboy reindex`). */
+export function openSearchIndex(config: Config): TextIndex {
+  return TextIndex.open(path.join(config.dataDir, 'search.db'));
+}
+
 /** Builds the whole server for a config; the caller listens and closes. */
 export async function buildServer(config: Config) {
   const store = await openStore(config);
   await loadDemoIfEmpty(store, config, (m) => console.log(m));
   const feed = new FeedService(store);
+  // The search index lives beside the data (each app instance its own) and follows the store's change log.
+  const index = openSearchIndex(config);
+  const sync = new IndexSync(store, index);
+  const search = new SearchService(store, index);
   // Loaded here, not at the top: commands such as `ingest` import this module and need none of the web stack (memory).
   const { createApp } = await import('./web/app.js');
-  const app = await createApp({ feed, logLevel: config.logLevel, trustProxy: config.trustProxy });
-  app.addHook('onClose', () => store.close());
-  return { app, store };
+  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy });
+  const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));
+  app.addHook('onClose', async () => {
+    stopSync();
+    await sync.idle();
+    index.close();
+    await store.close();
+  });
+  return { app, store, sync };
 }

@@ -301,23 +301,41 @@ describe('GET /api/papers/{id}', () => {
   });
 });
 
+// The six seed papers about grokking: five say it in the title, one says "grok" (the same stem).
+const GROKKING = ['2506.21551', '2310.19470', '2509.21519', '2310.02541', '2501.04697', '2310.13061'];
+
 describe('GET /api/papers/search', () => {
-  it('validates q and limit, then answers 501 until search exists', async () => {
-    const r = await get('/api/papers/search?q=grokking&limit=5');
-    expect(r.res.statusCode).toBe(501);
-    expect(r.body).toMatchObject({ error: 'Not implemented', message: 'search arrives with issue #3' });
+  it('finds papers by words, title matches first, in the daily-papers item shape', async () => {
+    const { res, body } = await get('/api/papers/search?q=grokking');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=60');
+    const items = body as Array<{ title: string; paper: { id: string; upvotes: number } }>;
+    expect(items.slice(0, 6).map((i) => i.paper.id).sort()).toEqual([...GROKKING].sort());
+    expect(items.every((i) => typeof i.title === 'string' && typeof i.paper.upvotes === 'number')).toBe(true);
+    const limited = await get('/api/papers/search?q=grokking&limit=2');
+    expect(limited.body).toHaveLength(2);
+    const excluded = (await get('/api/papers/search?q=grokking%20-lottery')).body as typeof items;
+    expect(excluded.map((i) => i.paper.id)).not.toContain('2310.19470');
+    expect(excluded.map((i) => i.paper.id)).toContain('2501.04697');
+  });
+
+  it('validates q and limit, and explains a query it cannot run', async () => {
     for (const [query, msg] of [
       ['', /q is required/],
       ['q=', /q is required/],
       [`q=${'a'.repeat(251)}`, /q must be at most 250 characters; got 251/],
       ['q=x&limit=0', /limit is the number of results: a whole number from 1 to 120/],
       ['q=x&limit=121', /from 1 to 120/],
+      ['q=year:abc', /q cannot be searched: "abc" is not a year or range/],
+      ['q=-alone', /q cannot be searched: type some words/],
     ] as const) {
       const { res, body } = await get(`/api/papers/search?${query}`);
       expect(res.statusCode, query).toBe(400);
       expect((body as { message: string }).message).toMatch(msg);
     }
-    expect((await get(`/api/papers/search?q=${'a'.repeat(250)}`)).res.statusCode).toBe(501);
+    const long = await get(`/api/papers/search?q=${'a'.repeat(250)}`);
+    expect(long.res.statusCode).toBe(200);
+    expect(long.body).toEqual([]);
   });
 });
 

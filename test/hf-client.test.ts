@@ -184,9 +184,10 @@ describe.runIf(probe.available)('Hugging Face client against Paperboy', () => {
     expect(failure(r.bad_limit).message).toContain('a whole number from 1 to 100');
   });
 
-  it('list_papers gets a clear 501 until search exists', () => {
-    expect(failure(r.search)).toMatchObject({ status: 501 });
-    expect(failure(r.search).message).toContain('search arrives with issue #3');
+  it('list_papers(query=) searches: the grokking papers come first', () => {
+    const found = ok(r.search);
+    expect(found.slice(0, 6).map((p) => p.id).sort()).toEqual(['2310.02541', '2310.13061', '2310.19470', '2501.04697', '2506.21551', '2509.21519']);
+    expect(found.find((p) => p.id === '2501.04697')?.title).toBe('Grokking at the Edge of Numerical Stability');
   });
 
   it('the CLI serialises what it got (dataclasses.asdict)', async () => {

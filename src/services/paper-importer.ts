@@ -191,6 +191,8 @@ export class PaperImporter {
       await repos.papers.updateMany(updates, now);
       await repos.feed.insertMany(feedInserts, now);
       for (const [id, state] of feedUpdates) await repos.feed.update(id, state);
+      const changed = new Set([...inserts.map((p) => p.id), ...updates.map((p) => p.id), ...feedInserts.map((f) => f.paperId), ...feedUpdates.map(([id]) => id)]);
+      await repos.changes.append([...changed]);
       await repos.importRuns.addBatch(runId, counts, rejects);
       return counts;
     });

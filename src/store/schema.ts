@@ -58,9 +58,15 @@ export interface ImportRejectsTable {
   reason: string;
 }
 
+export interface PaperChangesTable {
+  seq: Generated<number>;
+  paper_id: string;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
   import_runs: ImportRunsTable;
   import_rejects: ImportRejectsTable;
+  paper_changes: PaperChangesTable;
 }

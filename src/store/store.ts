@@ -2,6 +2,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { type Db, type Dialect, migrate } from './db.js';
+import { ChangeRepository } from './change.repository.js';
 import { FeedRepository } from './feed.repository.js';
 import { ImportRunRepository } from './import-run.repository.js';
 import { PaperRepository } from './paper.repository.js';
@@ -9,22 +10,25 @@ import type { Database } from './schema.js';
 
 export interface Repositories {
   papers: PaperRepository;
+  changes: ChangeRepository;
   feed: FeedRepository;
   importRuns: ImportRunRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
-  return { papers: new PaperRepository(db, sqlite), feed: new FeedRepository(db, dialect, sqlite), importRuns: new ImportRunRepository(db, dialect) };
+  return { papers: new PaperRepository(db, sqlite), changes: new ChangeRepository(db, sqlite), feed: new FeedRepository(db, dialect, sqlite), importRuns: new ImportRunRepository(db, dialect) };
 }
 
 export class Store implements Repositories {
   readonly papers: PaperRepository;
+  readonly changes: ChangeRepository;
   readonly feed: FeedRepository;
   readonly importRuns: ImportRunRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
     this.papers = r.papers;
+    this.changes = r.changes;
     this.feed = r.feed;
     this.importRuns = r.importRuns;
   }

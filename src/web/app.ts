@@ -14,6 +14,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import type { FeedService } from '../services/feed.service.js';
+import type { SearchService } from '../services/search.service.js';
 import { renderPage } from './render.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
@@ -21,6 +22,8 @@ import { ErrorView } from './views/error.view.js';
 
 export interface AppDeps {
   feed: FeedService;
+  /** Search; absent in apps built without an index (some tests), where search routes answer 503. */
+  search?: SearchService;
   /** Pino log level; 'silent' in tests. */
   logLevel?: string;
   /** Requests per minute per client address. */

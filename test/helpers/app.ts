@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { JsonlFileSource } from '../../src/ingest/jsonl.source.js';
+import { IndexSync } from '../../src/search/index-sync.js';
+import { TextIndex } from '../../src/search/text-index.js';
 import { FeedService } from '../../src/services/feed.service.js';
+import { SearchService } from '../../src/services/search.service.js';
 import { PaperImporter } from '../../src/services/paper-importer.js';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
@@ -30,11 +33,19 @@ export async function importFiles(store: Store, ...files: string[]): Promise<voi
 }
 
 /** The real app over a store holding the seed papers (and any extra files). `nowMs` pins the clock for trending. */
-export async function seededApp(opts: { files?: string[]; nowMs?: number } = {}): Promise<{ app: FastifyInstance; store: Store }> {
-  const store = await sqliteStore();
+export async function seededApp(
+  opts: { files?: string[]; nowMs?: number; store?: Store } = {},
+): Promise<{ app: FastifyInstance; store: Store; index: TextIndex; sync: IndexSync }> {
+  const store = opts.store ?? (await sqliteStore());
   await importFiles(store, SEED_PAPERS, ...(opts.files ?? []));
   const feed = new FeedService(store, opts.nowMs === undefined ? Date.now : () => opts.nowMs!);
-  const app = await createApp({ feed, logLevel: 'silent' });
-  app.addHook('onClose', () => store.close());
-  return { app, store };
+  const index = TextIndex.open(path.join(tempDir(), 'search.db'));
+  const sync = new IndexSync(store, index);
+  await sync.syncOnce();
+  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent' });
+  app.addHook('onClose', async () => {
+    index.close();
+    await store.close();
+  });
+  return { app, store, index, sync };
 }

@@ -79,11 +79,31 @@ function m001(dialect: Dialect): Migration {
   };
 }
 
+/** A change log of papers: derived data (the search index) follows it with a cursor. */
+function m002(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const t = db.schema.createTable('paper_changes');
+      await (dialect === 'postgres'
+        ? t.addColumn('seq', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        : t.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      )
+        .addColumn('paper_id', 'text', (c) => c.notNull())
+        .execute();
+      // Papers stored before the log existed are changes the index has not seen yet.
+      await sql`insert into paper_changes (paper_id) select id from papers order by id`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table paper_changes`.execute(db);
+    },
+  };
+}
+
 /** All migrations in order. Names sort lexically; never rename or edit one that has shipped. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect) };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect) };
     },
   };
 }

@@ -134,13 +134,17 @@ export async function hfApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     return result.items.map(presentHfDailyItem);
   });
 
-  app.get('/api/papers/search', async (req: FastifyRequest) => {
+  app.get('/api/papers/search', async (req: FastifyRequest, reply: FastifyReply) => {
     const query = req.query as Query;
     const q = single(query, 'q');
     if (q === undefined || q.trim() === '') throw badRequest('q is required: the text to search for.');
     if (q.length > SEARCH_MAX_QUERY_CHARS) throw badRequest(`q must be at most ${SEARCH_MAX_QUERY_CHARS} characters; got ${q.length}.`);
-    intParam(query, 'limit', 1, SEARCH_MAX_LIMIT, 50, 'limit is the number of results');
-    throw new HttpProblem(501, 'Not implemented', 'search arrives with issue #3');
+    const limit = intParam(query, 'limit', 1, SEARCH_MAX_LIMIT, 50, 'limit is the number of results');
+    if (!deps.search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index.');
+    const result = await deps.search.search({ q, limit });
+    if (!result.ok) throw badRequest(`q cannot be searched: ${result.reason}.`);
+    reply.header('Cache-Control', API_CACHE_CONTROL);
+    return result.hits.map(presentHfDailyItem);
   });
 
   // A wildcard: old-style arXiv ids contain a slash (hep-th/9108002). `/api/papers/search` above is a static route,

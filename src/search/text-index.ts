@@ -1,0 +1,227 @@
+/**
+ * The keyword index: SQLite FTS5 with BM25, in a file of its own beside the store (derived data: it can be deleted and
+ * rebuilt from the store at any time with `paperboy reindex`). The same engine serves SQLite and PostgreSQL installs
+ * (docs/decisions/007-search-index-per-instance.md). Field weights: title 10, authors 4, abstract 1.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import type { ParsedQuery } from '../domain/query-parser.js';
+
+/** BM25 weights per column, in column order (title, authors, abstract). */
+export const BM25_WEIGHTS = [10, 4, 1] as const;
+/** Highlight markers: control characters, which validation strips from stored text, so they cannot collide. */
+export const MARK_START = '\u0002';
+export const MARK_END = '\u0003';
+const SCHEMA_VERSION = '1';
+
+export interface IndexDoc {
+  paperId: string;
+  title: string;
+  authors: string[];
+  abstract: string;
+  categories: string[];
+  published: string;
+  feedDate: string | null;
+  upvotes: number;
+}
+
+export type SearchSort = 'relevance' | 'date' | 'upvotes';
+
+export interface TextHit {
+  paperId: string;
+  /** Title with matched words between MARK_START and MARK_END. */
+  titleMarked: string;
+  /** A piece of the abstract around the matches, marked the same way; null for filter-only searches. */
+  snippetMarked: string | null;
+}
+
+export interface TextSearchResult {
+  hits: TextHit[];
+  total: number;
+}
+
+export interface Facets {
+  categories: Array<{ value: string; count: number }>;
+  years: Array<{ value: string; count: number }>;
+}
+
+/** FTS5 MATCH text for a parsed query. Every word is quoted, so nothing the user typed is read as FTS5 syntax. */
+export function matchExpression(q: ParsedQuery): string | null {
+  const quote = (ws: string[]) => `"${ws.join(' ')}"`;
+  const positive: string[] = [];
+  q.terms.forEach((t, i) => positive.push(i === q.terms.length - 1 && q.prefixLast ? `${quote([t])}*` : quote([t])));
+  for (const p of q.phrases) positive.push(quote(p));
+  for (const a of q.authors) positive.push(`authors : ${quote(a)}`);
+  if (positive.length === 0) return null;
+  let expr = positive.join(' AND ');
+  if (q.excluded.length) expr = `(${expr}) NOT (${q.excluded.map(quote).join(' OR ')})`;
+  return expr;
+}
+
+export class TextIndex {
+  private readonly db: SQLite.Database;
+
+  private constructor(readonly file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new SQLite(file);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+  }
+
+  /** Opens (creating when needed) the index in `file`. An index of an older layout is emptied, to be rebuilt. */
+  static open(file: string): TextIndex {
+    const index = new TextIndex(file);
+    index.migrate();
+    return index;
+  }
+
+  private migrate(): void {
+    this.db.exec('create table if not exists meta (key text primary key, value text not null)');
+    const version = this.meta('schema');
+    if (version === SCHEMA_VERSION) return;
+    this.db.exec(`
+      drop table if exists docs_fts; drop table if exists doc_categories; drop table if exists docs;
+      create table docs (
+        rowid integer primary key, paper_id text not null unique, published text not null, feed_date text,
+        upvotes integer not null default 0);
+      create index docs_published on docs (published);
+      create index docs_upvotes on docs (upvotes);
+      create table doc_categories (category text not null, doc integer not null, primary key (category, doc)) without rowid;
+      create index doc_categories_doc on doc_categories (doc);
+      create virtual table docs_fts using fts5 (title, authors, abstract, tokenize = 'porter unicode61 remove_diacritics 2');
+    `);
+    this.setMeta('schema', SCHEMA_VERSION);
+    this.setMeta('cursor', '0');
+  }
+
+  private meta(key: string): string | null {
+    const r = this.db.prepare('select value from meta where key = ?').get(key) as { value: string } | undefined;
+    return r?.value ?? null;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value').run(key, value);
+  }
+
+  /** The store change sequence this index has caught up to. */
+  cursor(): number {
+    return Number(this.meta('cursor') ?? 0);
+  }
+
+  /** Writes documents, removes the given papers, and moves the cursor, in one transaction. */
+  apply(docs: readonly IndexDoc[], removed: readonly string[], cursor: number): void {
+    const findRow = this.db.prepare('select rowid from docs where paper_id = ?').pluck();
+    const insertDoc = this.db.prepare('insert into docs (paper_id, published, feed_date, upvotes) values (?, ?, ?, ?)');
+    const updateDoc = this.db.prepare('update docs set published = ?, feed_date = ?, upvotes = ? where rowid = ?');
+    const deleteFts = this.db.prepare('delete from docs_fts where rowid = ?');
+    const insertFts = this.db.prepare('insert into docs_fts (rowid, title, authors, abstract) values (?, ?, ?, ?)');
+    const deleteCats = this.db.prepare('delete from doc_categories where doc = ?');
+    const insertCat = this.db.prepare('insert or ignore into doc_categories (category, doc) values (?, ?)');
+    const deleteDoc = this.db.prepare('delete from docs where rowid = ?');
+    this.db.transaction(() => {
+      for (const d of docs) {
+        let rowid = findRow.get(d.paperId) as number | undefined;
+        if (rowid === undefined) rowid = Number(insertDoc.run(d.paperId, d.published, d.feedDate, d.upvotes).lastInsertRowid);
+        else {
+          updateDoc.run(d.published, d.feedDate, d.upvotes, rowid);
+          deleteFts.run(rowid);
+          deleteCats.run(rowid);
+        }
+        insertFts.run(rowid, d.title, d.authors.join(', '), d.abstract);
+        for (const c of d.categories) insertCat.run(c, rowid);
+      }
+      for (const id of removed) {
+        const rowid = findRow.get(id) as number | undefined;
+        if (rowid === undefined) continue;
+        deleteFts.run(rowid);
+        deleteCats.run(rowid);
+        deleteDoc.run(rowid);
+      }
+      this.setMeta('cursor', String(cursor));
+    })();
+  }
+
+  /** Empties the index (for a rebuild). */
+  clear(): void {
+    this.db.exec('delete from docs_fts; delete from doc_categories; delete from docs;');
+    this.setMeta('cursor', '0');
+  }
+
+  count(): number {
+    return (this.db.prepare('select count(*) n from docs').get() as { n: number }).n;
+  }
+
+  /** WHERE clauses and parameters shared by the search and its facets. */
+  private filters(q: ParsedQuery, match: string | null): { joins: string; where: string[]; params: unknown[] } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (match) {
+      where.push('docs_fts match ?');
+      params.push(match);
+    }
+    if (q.from) {
+      where.push('d.published >= ?');
+      params.push(q.from);
+    }
+    if (q.to) {
+      where.push('d.published <= ?');
+      params.push(q.to);
+    }
+    for (const c of q.categories) {
+      where.push('d.rowid in (select doc from doc_categories where category = ?)');
+      params.push(c);
+    }
+    if (!match && q.excluded.length) {
+      // Filters with exclusions only: exclude through the text index.
+      where.push('d.rowid not in (select rowid from docs_fts where docs_fts match ?)');
+      params.push(q.excluded.map((w) => `"${w.join(' ')}"`).join(' OR '));
+    }
+    return { joins: match ? 'docs_fts join docs d on d.rowid = docs_fts.rowid' : 'docs d', where, params };
+  }
+
+  /** One page of matches. Relevance is BM25 with the field weights; ties (and filter-only searches) go newest first. */
+  search(q: ParsedQuery, opts: { sort: SearchSort; limit: number; offset: number }): TextSearchResult {
+    const match = matchExpression(q);
+    const { joins, where, params } = this.filters(q, match);
+    const whereSql = where.length ? `where ${where.join(' and ')}` : '';
+    // Without words there is nothing to rank by relevance: newest first (upvotes first when asked).
+    const rank = match ? `bm25(docs_fts, ${BM25_WEIGHTS.join(', ')}), ` : '';
+    const order =
+      opts.sort === 'date'
+        ? 'd.published desc, d.rowid desc'
+        : opts.sort === 'upvotes'
+          ? `d.upvotes desc, ${rank}d.published desc, d.rowid desc`
+          : `${rank}d.published desc, d.rowid desc`;
+    const cols = match
+      ? `d.paper_id, highlight(docs_fts, 0, char(2), char(3)) as title_marked, snippet(docs_fts, 2, char(2), char(3), '…', 32) as snippet_marked`
+      : `d.paper_id, null as title_marked, null as snippet_marked`;
+    const rows = this.db
+      .prepare(`select ${cols} from ${joins} ${whereSql} order by ${order} limit ? offset ?`)
+      .all(...params, opts.limit, opts.offset) as Array<{ paper_id: string; title_marked: string | null; snippet_marked: string | null }>;
+    const total = (this.db.prepare(`select count(*) n from ${joins} ${whereSql}`).get(...params) as { n: number }).n;
+    return {
+      total,
+      hits: rows.map((r) => ({ paperId: r.paper_id, titleMarked: r.title_marked ?? '', snippetMarked: r.snippet_marked })),
+    };
+  }
+
+  /** Counts of the matches per category and per year (the most frequent first). */
+  facets(q: ParsedQuery, top = 12): Facets {
+    const match = matchExpression(q);
+    const { joins, where, params } = this.filters(q, match);
+    const whereSql = where.length ? `where ${where.join(' and ')}` : '';
+    const categories = this.db
+      .prepare(`select c.category as value, count(*) as count from ${joins} join doc_categories c on c.doc = d.rowid ${whereSql} group by c.category order by count desc, value limit ?`)
+      .all(...params, top) as Array<{ value: string; count: number }>;
+    const years = this.db
+      .prepare(`select substr(d.published, 1, 4) as value, count(*) as count from ${joins} ${whereSql} group by value order by value desc limit ?`)
+      .all(...params, top) as Array<{ value: string; count: number }>;
+    return { categories, years };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
