@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { buildServer, openStore } from '../main.js';
 import { registerIngestCommand } from './ingest.command.js';
+import { registerReindexCommand } from './reindex.command.js';
 
 interface GlobalFlags {
   port?: string;
@@ -90,6 +91,7 @@ export function buildProgram(): Command {
     });
 
   registerIngestCommand(program, configFrom);
+  registerReindexCommand(program, configFrom);
   return program;
 }
 

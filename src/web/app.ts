@@ -18,6 +18,7 @@ import type { SearchService } from '../services/search.service.js';
 import { renderPage } from './render.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
+import { searchApiRoutes } from './routes/search-api.routes.js';
 import { ErrorView } from './views/error.view.js';
 
 export interface AppDeps {
@@ -121,5 +122,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => hfApiRoutes(scope, deps));
+  await app.register(async (scope) => searchApiRoutes(scope, deps));
   return app;
 }
