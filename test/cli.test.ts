@@ -33,6 +33,20 @@ function count(dataDir: string, sql: string): number {
   }
 }
 
+/** Waits for `paperboy serve` to say where it listens. */
+function serverUrl(child: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /serving .* at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 45_000);
+  });
+}
+
 /** The first 3,000 papers of the 87k corpus, as a file of its own. */
 let CORPUS_SLICE = '';
 
@@ -136,20 +150,33 @@ describe('paperboy CLI', () => {
     expect(r.stdout).toContain(`${n} added`);
   });
 
+  it('makes a paper imported by another process searchable within seconds', async () => {
+    const data = tempDir();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data, '--no-demo'], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    try {
+      const url = await serverUrl(child);
+      const file = path.join(tempDir(), 'new.jsonl');
+      fs.writeFileSync(file, `${JSON.stringify({ id: '2511.01234', title: 'Quokka behaviour under moonlight', abstract: 'Marsupials at night.', authors: ['A B'], categories: ['q-bio.PE'], published: '2025-11-20' })}\n`);
+      expect((await paperboy(['ingest', file, '--data', data])).stdout).toContain('1 added');
+      const imported = Date.now();
+      let found: Array<{ id: string }> = [];
+      while (found.length === 0 && Date.now() - imported < 15_000) {
+        const res = await fetch(`${url}/api/v1/search?q=quokka`);
+        found = (await res.json()).results;
+        if (found.length === 0) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(found.map((r) => r.id)).toEqual(['2511.01234']);
+      expect(Date.now() - imported).toBeLessThan(10_000);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('serves the site on the configured port, loading the demo corpus into an empty store', async () => {
     const data = tempDir();
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data], { env: { ...process.env, LOG_LEVEL: 'warn' } });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /serving .* at (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-        setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 45_000);
-      });
+      const url = await serverUrl(child);
       const res = await fetch(`${url}/papers/2505.20278`);
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('The Coverage Principle');

@@ -34,7 +34,7 @@ export async function importFiles(store: Store, ...files: string[]): Promise<voi
 
 /** The real app over a store holding the seed papers (and any extra files). `nowMs` pins the clock for trending. */
 export async function seededApp(
-  opts: { files?: string[]; nowMs?: number; store?: Store } = {},
+  opts: { files?: string[]; nowMs?: number; store?: Store; rateLimitPerMinute?: number } = {},
 ): Promise<{ app: FastifyInstance; store: Store; index: TextIndex; sync: IndexSync }> {
   const store = opts.store ?? (await sqliteStore());
   await importFiles(store, SEED_PAPERS, ...(opts.files ?? []));
@@ -42,7 +42,7 @@ export async function seededApp(
   const index = TextIndex.open(path.join(tempDir(), 'search.db'));
   const sync = new IndexSync(store, index);
   await sync.syncOnce();
-  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent' });
+  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute });
   app.addHook('onClose', async () => {
     index.close();
     await store.close();
