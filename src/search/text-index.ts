@@ -105,6 +105,19 @@ export class TextIndex {
     this.db.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value').run(key, value);
   }
 
+  /** The index's SQLite connection, shared with the vector index stored in the same file. */
+  get database(): SQLite.Database {
+    return this.db;
+  }
+
+  /** Papers passing the query's filters (categories, dates, exclusions), or null when it has none. */
+  filterSet(q: ParsedQuery): Set<string> | null {
+    if (!q.categories.length && !q.from && !q.to && !q.excluded.length) return null;
+    const { joins, where, params } = this.filters({ ...q, terms: [], phrases: [], authors: [] }, null);
+    const rows = this.db.prepare(`select d.paper_id from ${joins} ${where.length ? `where ${where.join(' and ')}` : ''}`).pluck().all(...params) as string[];
+    return new Set(rows);
+  }
+
   /** The store change sequence this index has caught up to. */
   cursor(): number {
     return Number(this.meta('cursor') ?? 0);

@@ -1,8 +1,10 @@
 /** Search use case: parse the query, ask the index, and return papers with their feed data and highlights. */
-import { type ParsedQuery, parseQuery } from '../domain/query-parser.js';
+import { reciprocalRankFusion } from '../domain/fusion.js';
+import { hasText, type ParsedQuery, parseQuery } from '../domain/query-parser.js';
 import type { FeedItem } from '../store/feed.repository.js';
 import type { Store } from '../store/store.js';
-import type { Facets, SearchSort, TextIndex } from '../search/text-index.js';
+import type { SemanticParts } from '../search/index-sync.js';
+import type { Facets, SearchSort, TextHit, TextIndex } from '../search/text-index.js';
 
 export interface SearchHit extends FeedItem {
   /** Title with matched words between MARK_START and MARK_END (text-index.ts). */
@@ -10,8 +12,12 @@ export interface SearchHit extends FeedItem {
   snippetMarked: string | null;
 }
 
+export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
+
 export interface SearchRequest {
   q: string;
+  /** Default: hybrid when semantic search is configured, else keyword. Sorting by date or upvotes is keyword-only. */
+  mode?: SearchMode;
   sort?: SearchSort;
   /** Page index from 0. */
   page?: number;
@@ -20,26 +26,82 @@ export interface SearchRequest {
 }
 
 export type SearchOutcome =
-  | { ok: true; query: ParsedQuery; hits: SearchHit[]; total: number; page: number; limit: number; facets: Facets | null; tookMs: number }
+  | { ok: true; query: ParsedQuery; mode: SearchMode; hits: SearchHit[]; total: number; page: number; limit: number; facets: Facets | null; tookMs: number }
   | { ok: false; reason: string };
+
+/** How many results of each list hybrid search fuses. */
+export const HYBRID_CANDIDATES = 200;
+/** Weights of the keyword and semantic lists in the fusion (tuned on the evaluation set: npm run eval:search). */
+export const HYBRID_WEIGHTS = { keyword: 1, semantic: 1 };
 
 export class SearchService {
   constructor(
     private readonly store: Store,
     private readonly index: TextIndex,
+    private readonly semantic: SemanticParts | null = null,
   ) {}
+
+  /** Whether semantic (and so hybrid) search is available. */
+  get hasSemantic(): boolean {
+    return this.semantic !== null;
+  }
 
   async search(req: SearchRequest): Promise<SearchOutcome> {
     const t0 = performance.now();
     const parsed = parseQuery(req.q);
     if (!parsed.ok) return parsed;
+    const q = parsed.query;
     const limit = req.limit ?? 20;
     const page = req.page ?? 0;
-    const result = this.index.search(parsed.query, { sort: req.sort ?? 'relevance', limit, offset: page * limit });
-    const ids = result.hits.map((h) => h.paperId);
+    const sort = req.sort ?? 'relevance';
+    let mode: SearchMode = req.mode ?? (this.semantic ? 'hybrid' : 'keyword');
+    if (mode !== 'keyword' && !this.semantic) return { ok: false, reason: 'semantic search is not configured on this server' };
+    // Without words, or sorted by something other than relevance, there is nothing for meaning to add.
+    if (!hasText(q) || sort !== 'relevance') mode = 'keyword';
+
+    let ranked: TextHit[];
+    let total: number;
+    if (mode === 'keyword') {
+      const r = this.index.search(q, { sort, limit, offset: page * limit });
+      ranked = r.hits;
+      total = r.total;
+    } else {
+      const depth = Math.max(HYBRID_CANDIDATES, (page + 1) * limit);
+      const semantic = await this.semanticIds(q, depth);
+      if (mode === 'semantic') {
+        ranked = semantic.map((paperId) => ({ paperId, titleMarked: '', snippetMarked: null }));
+        total = semantic.length;
+      } else {
+        const keyword = this.index.search(q, { sort, limit: depth, offset: 0 });
+        const marks = new Map(keyword.hits.map((h) => [h.paperId, h]));
+        const fused = reciprocalRankFusion([
+          { ids: keyword.hits.map((h) => h.paperId), weight: HYBRID_WEIGHTS.keyword },
+          { ids: semantic, weight: HYBRID_WEIGHTS.semantic },
+        ]);
+        ranked = fused.map((paperId) => marks.get(paperId) ?? { paperId, titleMarked: '', snippetMarked: null });
+        total = Math.max(keyword.total, fused.length);
+      }
+      ranked = ranked.slice(page * limit, (page + 1) * limit);
+    }
+    const hits = await this.present(ranked);
+    const facets = req.facets ? this.index.facets(q) : null;
+    return { ok: true, query: q, mode, hits, total, page, limit, facets, tookMs: performance.now() - t0 };
+  }
+
+  /** Papers nearest in meaning to the query's words, honouring its filters. */
+  private async semanticIds(q: ParsedQuery, k: number): Promise<string[]> {
+    const { embedder, vectors } = this.semantic!;
+    const text = [...q.terms, ...q.phrases.flat(), ...q.authors.flat()].join(' ');
+    const [vector] = await embedder.embed([text]);
+    const allowed = this.index.filterSet(q);
+    return vectors.search(vector!, k, allowed ? (id) => allowed.has(id) : undefined).map((h) => h.paperId);
+  }
+
+  private async present(ranked: TextHit[]): Promise<SearchHit[]> {
+    const ids = ranked.map((h) => h.paperId);
     const [papers, feed] = await Promise.all([this.store.papers.getByIds(ids), this.store.feed.states(ids)]);
     const byId = new Map(papers.map((p) => [p.id, p]));
-    const hits: SearchHit[] = result.hits.flatMap((h) => {
+    return ranked.flatMap((h) => {
       const paper = byId.get(h.paperId);
       if (!paper) return []; // deleted since the index last synced
       const f = feed.get(h.paperId);
@@ -55,7 +117,5 @@ export class SearchService {
         },
       ];
     });
-    const facets = req.facets ? this.index.facets(parsed.query) : null;
-    return { ok: true, query: parsed.query, hits, total: result.total, page, limit, facets, tookMs: performance.now() - t0 };
   }
 }

@@ -122,6 +122,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => hfApiRoutes(scope, deps));
+  await app.register(async (scope) => (await import('./routes/search.routes.js')).searchRoutes(scope, deps));
   await app.register(async (scope) => searchApiRoutes(scope, deps));
   return app;
 }

@@ -139,6 +139,8 @@ export interface SearchPageModel {
   tookLabel: string;
   page: number;
   pages: number;
+  /** The same search's first page. */
+  firstPageHref: string;
   /** Rank of the first card on this page (1-based). */
   firstRank: number;
   cards: ResultCardModel[];
@@ -253,6 +255,7 @@ export function presentSearchPage(input: SearchPageInput): SearchPageModel {
     tookLabel: '',
     page,
     pages: 0,
+    firstPageHref: searchHref(q, { sort }),
     firstRank: (page - 1) * SEARCH_PAGE_SIZE + 1,
     cards: [],
     sortLinks: SEARCH_SORTS.map((s) => ({ sort: s, label: SORT_LABELS[s], href: searchHref(q, { sort: s }), current: s === sort })),

@@ -13,6 +13,19 @@ export interface LayoutProps {
   scripts?: string[];
 }
 
+/** The search box in the header of every page: a plain GET form to /search (the search page has its own, larger one). */
+function HeaderSearch() {
+  return (
+    <form class="site-search" action="/search" method="get" role="search" aria-label="Site search">
+      <label for="site-search-q" class="visually-hidden">
+        Search papers
+      </label>
+      <input id="site-search-q" type="search" name="q" placeholder="Search papers" maxlength={1000} autocomplete="off" />
+      <button type="submit">Search</button>
+    </form>
+  );
+}
+
 export function Layout({ title, children, math, description, canonical, scripts }: LayoutProps) {
   return (
     <html lang="en">
@@ -40,6 +53,7 @@ export function Layout({ title, children, math, description, canonical, scripts 
             <a href="/papers/week">Weekly</a>
             <a href="/papers/month">Monthly</a>
           </nav>
+          <HeaderSearch />
         </header>
         <main>{children}</main>
         <footer class="site-footer">
