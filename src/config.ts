@@ -25,6 +25,11 @@ export interface Config {
    * apply per client rather than per proxy. false (0): the connection's address.
    */
   trustProxy: boolean | number;
+  /** Semantic search: `default` (built from the corpus, shipped), `openai` (an OpenAI-compatible endpoint) or `none`. */
+  embedder: 'default' | 'openai' | 'none';
+  embeddingsUrl: string | null;
+  embeddingsModel: string | null;
+  embeddingsApiKey: string | null;
 }
 
 /** Derived from the config: which database and where. */
@@ -63,6 +68,10 @@ const schema = z.object({
     .refine((s) => /^(0|1|true|false|\d{1,2})$/.test(s), { message: 'expected 0/false, 1/true, or the number of proxies in front (e.g. 1)' })
     .transform((s): boolean | number => (s === 'true' ? true : s === 'false' ? false : Number(s)))
     .default(false),
+  PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'none'], { message: 'expected default, openai or none' }).default('default'),
+  EMBEDDINGS_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434' }).optional(),
+  EMBEDDINGS_MODEL: z.string().trim().min(1).max(200).optional(),
+  EMBEDDINGS_API_KEY: z.string().trim().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -85,7 +94,13 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     const v = overrides[key] ?? env[key];
     if (v !== undefined && v !== '') merged[key] = v;
   }
-  const result = schema.safeParse(merged);
+  const result = schema
+    .superRefine((c, ctx) => {
+      if (c.PAPERBOY_EMBEDDER !== 'openai') return;
+      if (!c.EMBEDDINGS_URL) ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_URL'], message: 'required with PAPERBOY_EMBEDDER=openai (e.g. http://127.0.0.1:11434)' });
+      if (!c.EMBEDDINGS_MODEL) ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_MODEL'], message: 'required with PAPERBOY_EMBEDDER=openai (e.g. nomic-embed-text)' });
+    })
+    .safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((i) => {
       const key = String(i.path[0] ?? '?');
@@ -105,6 +120,10 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     arxivOaiUrl: c.ARXIV_OAI_URL,
     logLevel: c.LOG_LEVEL,
     trustProxy: c.TRUST_PROXY === 0 ? false : c.TRUST_PROXY === 1 ? 1 : c.TRUST_PROXY,
+    embedder: c.PAPERBOY_EMBEDDER,
+    embeddingsUrl: c.EMBEDDINGS_URL ?? null,
+    embeddingsModel: c.EMBEDDINGS_MODEL ?? null,
+    embeddingsApiKey: c.EMBEDDINGS_API_KEY ?? null,
   };
 }
 

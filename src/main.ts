@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, databaseTarget } from './config.js';
 import { openFileSource } from './ingest/file-source.js';
-import { IndexSync, SYNC_INTERVAL_MS } from './search/index-sync.js';
+import { createEmbedder } from './search/embedder-factory.js';
+import { IndexSync, type SemanticParts, SYNC_INTERVAL_MS } from './search/index-sync.js';
+import { VectorIndex } from './search/vector-index.js';
 import { TextIndex } from './search/text-index.js';
 import { FeedService } from './services/feed.service.js';
 import { SearchService } from './services/search.service.js';
@@ -56,6 +58,13 @@ export function openSearchIndex(config: Config): TextIndex {
   return TextIndex.open(path.join(config.dataDir, 'search.db'));
 }
 
+/** The configured embedder and its vectors (stored in the search index file), or null for keyword-only search. */
+export async function openSemantic(config: Config, index: TextIndex, log: (msg: string) => void = () => {}): Promise<SemanticParts | null> {
+  const embedder = await createEmbedder(config, log);
+  if (!embedder) return null;
+  return { embedder, vectors: new VectorIndex(index.database, embedder.dimensions, embedder.id) };
+}
+
 /** Builds the whole server for a config; the caller listens and closes. */
 export async function buildServer(config: Config) {
   const store = await openStore(config);
@@ -63,8 +72,9 @@ export async function buildServer(config: Config) {
   const feed = new FeedService(store);
   // The search index lives beside the data (each app instance its own) and follows the store's change log.
   const index = openSearchIndex(config);
-  const sync = new IndexSync(store, index);
-  const search = new SearchService(store, index);
+  const semantic = await openSemantic(config, index, (m) => console.log(m));
+  const sync = new IndexSync(store, index, semantic);
+  const search = new SearchService(store, index, semantic);
   // Loaded here, not at the top: commands such as `ingest` import this module and need none of the web stack (memory).
   const { createApp } = await import('./web/app.js');
   const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy });

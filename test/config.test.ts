@@ -18,6 +18,18 @@ describe('configuration', () => {
     expect(databaseTarget(c)).toEqual({ dialect: 'postgres', url: 'postgres://u:p@127.0.0.1:5432/db' });
   });
 
+  it('needs a URL and a model for an OpenAI-compatible embedder', () => {
+    expect(() => loadConfig({ PAPERBOY_EMBEDDER: 'openai' })).toThrow(
+      /EMBEDDINGS_URL="": required with PAPERBOY_EMBEDDER=openai[\s\S]*EMBEDDINGS_MODEL="": required with PAPERBOY_EMBEDDER=openai/,
+    );
+    expect(loadConfig({ PAPERBOY_EMBEDDER: 'openai', EMBEDDINGS_URL: 'http://127.0.0.1:11434', EMBEDDINGS_MODEL: 'nomic-embed-text' })).toMatchObject({
+      embedder: 'openai',
+      embeddingsUrl: 'http://127.0.0.1:11434',
+      embeddingsModel: 'nomic-embed-text',
+    });
+    expect(() => loadConfig({ PAPERBOY_EMBEDDER: 'bert' })).toThrow('PAPERBOY_EMBEDDER="bert": expected default, openai or none');
+  });
+
   it('lists every bad value at once, with what is expected', () => {
     let error: unknown;
     try {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config.js';
-import { openSearchIndex, openStore } from '../main.js';
+import { openSearchIndex, openSemantic, openStore } from '../main.js';
 import { IndexSync } from '../search/index-sync.js';
 
 export function registerReindexCommand(program: Command, configFrom: (flags: object) => Config): void {
@@ -14,6 +14,7 @@ export function registerReindexCommand(program: Command, configFrom: (flags: obj
       const config = configFrom(cmd.optsWithGlobals());
       const store = await openStore(config);
       const index = openSearchIndex(config);
+      const semantic = await openSemantic(config, index, (m) => console.error(m));
       const tty = process.stderr.isTTY;
       const bar = new cliProgress.SingleBar(
         { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} changes | ETA {eta_formatted}', hideCursor: true, fps: 5 },
@@ -21,16 +22,20 @@ export function registerReindexCommand(program: Command, configFrom: (flags: obj
       );
       const started = Date.now();
       try {
-        if (!flags.catchUp) index.clear();
+        if (!flags.catchUp) {
+          index.clear();
+          semantic?.vectors.clear();
+        }
         let begun = false;
-        const n = await new IndexSync(store, index).syncOnce((done, total) => {
+        const n = await new IndexSync(store, index, semantic).syncOnce((done, total) => {
           if (!tty) return;
           if (!begun) bar.start(total, 0);
           begun = true;
           bar.update(done);
         });
         if (begun) bar.stop();
-        console.log(`Search index ${index.file}: ${index.count()} papers (${n} indexed in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
+        const vectors = semantic ? `, ${semantic.vectors.size()} vectors (${semantic.embedder.id})` : ', keyword only';
+        console.log(`Search index ${index.file}: ${index.count()} papers${vectors} (${n} indexed in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
       } finally {
         index.close();
         await store.close();

@@ -1,18 +1,20 @@
 /**
  * Paperboy's own search endpoint, richer than the Hugging Face one: filters in the query language, sort, paging,
  * highlights and facet counts.
- *   GET /api/v1/search?q=TEXT&sort=relevance|date|upvotes&page=0&limit=20&facets=1
- * -> { query, total, page, limit, took_ms, results: [{ id, title, authors, published, categories, upvotes, feed_date,
+ *   GET /api/v1/search?q=TEXT&mode=keyword|semantic|hybrid&sort=relevance|date|upvotes&page=0&limit=20&facets=1
+ * -> { query, mode, total, page, limit, took_ms, results: [{ id, title, authors, published, categories, upvotes, feed_date,
  *      highlight: { title, snippet } }], facets?: { categories: [{value, count}], years: [{value, count}] } }
  * Highlights mark matched words with `<mark>` around HTML-escaped text.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_QUERY_CHARS } from '../../domain/query-parser.js';
+import type { SearchMode } from '../../services/search.service.js';
 import { escapeHtml } from '../../domain/math.js';
 import { MARK_END, MARK_START } from '../../search/text-index.js';
 import { type AppDeps, HttpProblem, badRequest } from '../app.js';
 
 const SORTS = ['relevance', 'date', 'upvotes'] as const;
+const MODES = ['keyword', 'semantic', 'hybrid'] as const;
 export const SEARCH_API_MAX_LIMIT = 100;
 const MAX_PAGE = 10_000;
 
@@ -47,14 +49,17 @@ export async function searchApiRoutes(app: FastifyInstance, deps: AppDeps): Prom
     if (!(SORTS as readonly string[]).includes(sort)) throw badRequest(`sort must be one of ${SORTS.join(', ')}.`);
     const page = wholeNumber(query, 'page', 0, MAX_PAGE, 0);
     const limit = wholeNumber(query, 'limit', 1, SEARCH_API_MAX_LIMIT, 20);
+    const mode = one(query, 'mode');
+    if (mode !== undefined && !(MODES as readonly string[]).includes(mode)) throw badRequest(`mode must be one of ${MODES.join(', ')}.`);
     const facets = one(query, 'facets');
     if (facets !== undefined && facets !== '0' && facets !== '1') throw badRequest('facets must be 0 or 1.');
     if (!deps.search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index.');
-    const r = await deps.search.search({ q, sort: sort as (typeof SORTS)[number], page, limit, facets: facets === '1' });
+    const r = await deps.search.search({ q, sort: sort as (typeof SORTS)[number], page, limit, facets: facets === '1', mode: mode as SearchMode | undefined });
     if (!r.ok) throw badRequest(`q cannot be searched: ${r.reason}.`);
     reply.header('Cache-Control', 'public, max-age=30');
     return {
       query: q,
+      mode: r.mode,
       total: r.total,
       page: r.page,
       limit: r.limit,

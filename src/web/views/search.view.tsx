@@ -218,7 +218,7 @@ export function SearchView({ model }: { model: SearchPageModel }) {
   const title = model.state === 'start' ? 'Search' : `${model.q.length > 80 ? `${model.q.slice(0, 80)}…` : model.q} · Search`;
   return (
     <Layout title={title} math={model.math} description="Search papers by words, phrases, authors, categories and dates.">
-      <div class={`search-page search-${model.state}`}>
+      <div class={`search-page is-${model.state}`}>
         <header class="search-header">
           {model.state === 'start' ? <h1>Search papers</h1> : null}
           <SearchForm model={model} />
