@@ -19,6 +19,7 @@ import { renderPage } from './render.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
+import { searchRoutes } from './routes/search.routes.js';
 import { ErrorView } from './views/error.view.js';
 
 export interface AppDeps {
@@ -122,7 +123,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => hfApiRoutes(scope, deps));
-  await app.register(async (scope) => (await import('./routes/search.routes.js')).searchRoutes(scope, deps));
+  await app.register(async (scope) => searchRoutes(scope, deps));
   await app.register(async (scope) => searchApiRoutes(scope, deps));
   return app;
 }

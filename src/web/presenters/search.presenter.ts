@@ -151,6 +151,7 @@ export interface SearchPageModel {
   /** Whether the query has a phrase in quotes (the empty state suggests dropping them). */
   hasPhrase: boolean;
   examples: ExampleModel[];
+  combinedExample: ExampleModel;
   math: boolean;
 }
 
@@ -166,6 +167,8 @@ const EXAMPLES: ReadonlyArray<{ q: string; text: string }> = [
 ];
 
 export const SEARCH_EXAMPLES: ExampleModel[] = EXAMPLES.map((e) => ({ ...e, href: searchHref(e.q) }));
+/** Shown after the examples: they combine. */
+export const SEARCH_COMBINED_EXAMPLE: ExampleModel = { q: 'generalization cat:cs.LG year:2023-2025', href: searchHref('generalization cat:cs.LG year:2023-2025'), text: 'they combine' };
 
 /** `0.4 ms`, `2.4 ms`, `37 ms`. */
 export function tookLabel(ms: number): string {
@@ -264,6 +267,7 @@ export function presentSearchPage(input: SearchPageInput): SearchPageModel {
     filters: filterTokens.map((t) => ({ label: q.slice(t.start, t.end).replace(/^-/, ''), removeHref: searchHref(withoutTokens(q, [t]), { sort }) })),
     hasPhrase: tokens.some((t) => t.field === null && q.slice(t.start, t.end).includes('"')),
     examples: SEARCH_EXAMPLES,
+    combinedExample: SEARCH_COMBINED_EXAMPLE,
     math: false,
   };
   const error = input.error ?? (input.result && !input.result.ok ? input.result.reason : null);

@@ -50,7 +50,13 @@ function Help({ model }: { model: SearchPageModel }) {
           </div>
         ))}
       </dl>
-      <p>Combine them freely: <a href="/search?q=generalization+cat%3Acs.LG+year%3A2023-2025"><code>generalization cat:cs.LG year:2023-2025</code></a>.</p>
+      <p>
+        Combine them freely:{' '}
+        <a href={model.combinedExample.href}>
+          <code>{model.combinedExample.q}</code>
+        </a>
+        .
+      </p>
     </section>
   );
 }
