@@ -27,6 +27,7 @@ describe('query language', () => {
       excluded: [['survey']],
       authors: [['yann', 'lecun']],
       categories: ['cs.LG'],
+      excludedCategories: [],
       from: '2020-01-01',
       to: '2024-12-31',
     });
@@ -49,8 +50,9 @@ describe('query language', () => {
       ['from:2025-02-30 x', '"2025-02-30" is not a date (expected from:YYYY-MM-DD)'],
       ['year:2024 year:2020', 'the date range is empty (from 2024-01-01 to 2020-12-31)'],
       ['x'.repeat(1001), 'the query is too long (1001 characters; at most 1000)'],
-      ['', 'type some words to search for (exclusions alone match nothing)'],
-      ['!!! ??? ***', 'type some words to search for (exclusions alone match nothing)'],
+      ['', 'type some words to search for'],
+      ['!!! ??? ***', 'type some words to search for'],
+      ['-year:2024 x', '-year: cannot exclude dates; use year:, from: and to: to say which dates to keep'],
     ] as const) {
       expect(parseQuery(q), q.slice(0, 30)).toEqual({ ok: false, reason });
     }
@@ -131,6 +133,7 @@ describe.each(dialects)('search over a store on $name', ({ name, available, open
       expect(await ids('year:2023-2024')).toEqual(['2503.00003', '2504.00004']);
       expect(await ids('year:2025 -survey')).toEqual(['2501.00001']);
       expect(await ids('learning from:2025-01-01')).toEqual(['2502.00002']);
+      expect(await ids('learning -cat:cs.CL')).toEqual(['2503.00003', '2504.00004']);
     });
 
     it('counts matches per category and year', async () => {

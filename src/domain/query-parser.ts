@@ -20,6 +20,8 @@ export interface ParsedQuery {
   excluded: string[][];
   authors: string[][];
   categories: string[];
+  /** Categories excluded with `-cat:X`. */
+  excludedCategories: string[];
   /** Inclusive YYYY-MM-DD bounds on the first-published date. */
   from: string | null;
   to: string | null;
@@ -81,7 +83,7 @@ function yearRange(v: string): { from: string; to: string } | null {
 export function parseQuery(raw: string): QueryParse {
   if (typeof raw !== 'string') return { ok: false, reason: 'the query must be text' };
   if (raw.length > MAX_QUERY_CHARS) return { ok: false, reason: `the query is too long (${raw.length} characters; at most ${MAX_QUERY_CHARS})` };
-  const q: ParsedQuery = { terms: [], prefixLast: false, phrases: [], excluded: [], authors: [], categories: [], from: null, to: null };
+  const q: ParsedQuery = { terms: [], prefixLast: false, phrases: [], excluded: [], authors: [], categories: [], excludedCategories: [], from: null, to: null };
   const tokens = tokenize(raw.replace(/[\u201c\u201d\u201e]/g, '"'));
   if (tokens.length > MAX_QUERY_PARTS * 2) return { ok: false, reason: `the query has too many parts (at most ${MAX_QUERY_PARTS * 2})` };
   let lastBare = false;
@@ -94,8 +96,11 @@ export function parseQuery(raw: string): QueryParse {
     }
     if (t.field === 'cat' || t.field === 'category') {
       if (!CATEGORY.test(t.text)) return { ok: false, reason: `"${t.text.slice(0, 40)}" is not a category (expected e.g. cat:cs.LG)` };
-      q.categories.push(t.text);
+      (t.negated ? q.excludedCategories : q.categories).push(t.text);
       continue;
+    }
+    if (t.negated && (t.field === 'year' || t.field === 'from' || t.field === 'to')) {
+      return { ok: false, reason: `-${t.field}: cannot exclude dates; use year:, from: and to: to say which dates to keep` };
     }
     if (t.field === 'year') {
       const r = yearRange(t.text);
@@ -126,7 +131,8 @@ export function parseQuery(raw: string): QueryParse {
   const parts = q.terms.length + q.phrases.length + q.excluded.length + q.authors.length + q.categories.length;
   if (parts > MAX_QUERY_PARTS) return { ok: false, reason: `the query has too many parts (at most ${MAX_QUERY_PARTS})` };
   const positive = q.terms.length + q.phrases.length + q.authors.length + q.categories.length + (q.from || q.to ? 1 : 0);
-  if (positive === 0) return { ok: false, reason: 'type some words to search for (exclusions alone match nothing)' };
+  if (positive === 0 && (q.excluded.length || q.excludedCategories.length)) return { ok: false, reason: 'type some words to search for (exclusions alone match nothing)' };
+  if (positive === 0) return { ok: false, reason: 'type some words to search for' };
   return { ok: true, query: q };
 }
 

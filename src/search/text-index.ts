@@ -112,7 +112,7 @@ export class TextIndex {
 
   /** Papers passing the query's filters (categories, dates, exclusions), or null when it has none. */
   filterSet(q: ParsedQuery): Set<string> | null {
-    if (!q.categories.length && !q.from && !q.to && !q.excluded.length) return null;
+    if (!q.categories.length && !q.excludedCategories.length && !q.from && !q.to && !q.excluded.length) return null;
     const { joins, where, params } = this.filters({ ...q, terms: [], phrases: [], authors: [] }, null);
     const rows = this.db.prepare(`select d.paper_id from ${joins} ${where.length ? `where ${where.join(' and ')}` : ''}`).pluck().all(...params) as string[];
     return new Set(rows);
@@ -184,6 +184,10 @@ export class TextIndex {
     }
     for (const c of q.categories) {
       where.push('d.rowid in (select doc from doc_categories where category = ?)');
+      params.push(c);
+    }
+    for (const c of q.excludedCategories) {
+      where.push('d.rowid not in (select doc from doc_categories where category = ?)');
       params.push(c);
     }
     if (!match && q.excluded.length) {
