@@ -136,6 +136,16 @@ describe.each(dialects)('search over a store on $name', ({ name, available, open
       expect(await ids('learning -cat:cs.CL')).toEqual(['2503.00003', '2504.00004']);
     });
 
+    it('falls back to papers with some of the words when none has all, and says so', async () => {
+      const r = await search.search({ q: 'galaxies of dark halos without gradients ' });
+      expect(r.ok && r.relaxed).toBe(true);
+      expect(r.ok && r.hits.map((h) => h.paper.id)).toEqual(['2504.00004', '2503.00003']);
+      const strict = await search.search({ q: 'dark matter' });
+      expect(strict.ok && strict.relaxed).toBe(false);
+      const stop = await search.search({ q: 'of the with ' });
+      expect(stop.ok && [stop.relaxed, stop.total]).toEqual([false, 0]);
+    });
+
     it('counts matches per category and year', async () => {
       const r = await search.search({ q: 'learning', facets: true });
       expect(r.ok && r.facets).toEqual({

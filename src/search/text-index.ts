@@ -46,15 +46,33 @@ export interface Facets {
   years: Array<{ value: string; count: number }>;
 }
 
-/** FTS5 MATCH text for a parsed query. Every word is quoted, so nothing the user typed is read as FTS5 syntax. */
-export function matchExpression(q: ParsedQuery): string | null {
+/**
+ * English function words: left out when a query is relaxed to "any of these words" (they would match nearly every
+ * paper and cost a scan of the whole index) and never matched as a prefix.
+ */
+export const STOPWORDS = new Set(
+  'a an and are as at be been but by can do does for from has have how in into is it its may more most not of on or our over such than that the their them then there these they this those through to under up was we were what when where which while who why will with within without would you your after before between during about above below via using based towards toward new'.split(
+    ' ',
+  ),
+);
+
+/**
+ * FTS5 MATCH text for a parsed query. Every word is quoted, so nothing the user typed is read as FTS5 syntax.
+ * `any`: words and phrases are alternatives (OR, function words dropped) instead of all being required.
+ */
+export function matchExpression(q: ParsedQuery, any = false): string | null {
   const quote = (ws: string[]) => `"${ws.join(' ')}"`;
-  const positive: string[] = [];
-  q.terms.forEach((t, i) => positive.push(i === q.terms.length - 1 && q.prefixLast ? `${quote([t])}*` : quote([t])));
-  for (const p of q.phrases) positive.push(quote(p));
-  for (const a of q.authors) positive.push(`authors : ${quote(a)}`);
-  if (positive.length === 0) return null;
-  let expr = positive.join(' AND ');
+  const wanted: string[] = [];
+  q.terms.forEach((t, i) => {
+    if (any && STOPWORDS.has(t)) return;
+    const prefix = i === q.terms.length - 1 && q.prefixLast && t.length >= 3 && !STOPWORDS.has(t);
+    wanted.push(prefix ? `${quote([t])}*` : quote([t]));
+  });
+  for (const p of q.phrases) wanted.push(quote(p));
+  const authors = q.authors.map((a) => `authors : ${quote(a)}`);
+  if (wanted.length + authors.length === 0) return null;
+  const words = wanted.length === 0 ? [] : [any && wanted.length > 1 ? `(${wanted.join(' OR ')})` : wanted.join(' AND ')];
+  let expr = [...words, ...authors].join(' AND ');
   if (q.excluded.length) expr = `(${expr}) NOT (${q.excluded.map(quote).join(' OR ')})`;
   return expr;
 }
@@ -167,7 +185,7 @@ export class TextIndex {
   }
 
   /** WHERE clauses and parameters shared by the search and its facets. */
-  private filters(q: ParsedQuery, match: string | null): { joins: string; where: string[]; params: unknown[] } {
+  private filters(q: ParsedQuery, match: string | null | undefined): { joins: string; where: string[]; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
     if (match) {
@@ -199,8 +217,9 @@ export class TextIndex {
   }
 
   /** One page of matches. Relevance is BM25 with the field weights; ties (and filter-only searches) go newest first. */
-  search(q: ParsedQuery, opts: { sort: SearchSort; limit: number; offset: number }): TextSearchResult {
-    const match = matchExpression(q);
+  search(q: ParsedQuery, opts: { sort: SearchSort; limit: number; offset: number; any?: boolean }): TextSearchResult {
+    const match = matchExpression(q, opts.any);
+    if (opts.any && match === null) return { total: 0, hits: [] }; // only function words: nothing to relax to
     const { joins, where, params } = this.filters(q, match);
     const whereSql = where.length ? `where ${where.join(' and ')}` : '';
     // Without words there is nothing to rank by relevance: newest first (upvotes first when asked).
@@ -225,8 +244,9 @@ export class TextIndex {
   }
 
   /** Counts of the matches per category and per year (the most frequent first). */
-  facets(q: ParsedQuery, top = 12): Facets {
-    const match = matchExpression(q);
+  facets(q: ParsedQuery, top = 12, any = false): Facets {
+    const match = matchExpression(q, any);
+    if (any && match === null) return { categories: [], years: [] };
     const { joins, where, params } = this.filters(q, match);
     const whereSql = where.length ? `where ${where.join(' and ')}` : '';
     const categories = this.db

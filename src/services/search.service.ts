@@ -26,7 +26,19 @@ export interface SearchRequest {
 }
 
 export type SearchOutcome =
-  | { ok: true; query: ParsedQuery; mode: SearchMode; hits: SearchHit[]; total: number; page: number; limit: number; facets: Facets | null; tookMs: number }
+  | {
+      ok: true;
+      query: ParsedQuery;
+      mode: SearchMode;
+      /** True when no paper has every word, so the results are papers with some of them (keyword mode). */
+      relaxed: boolean;
+      hits: SearchHit[];
+      total: number;
+      page: number;
+      limit: number;
+      facets: Facets | null;
+      tookMs: number;
+    }
   | { ok: false; reason: string };
 
 /** How many results of each list hybrid search fuses. */
@@ -61,8 +73,14 @@ export class SearchService {
 
     let ranked: TextHit[];
     let total: number;
+    let relaxed = false;
     if (mode === 'keyword') {
-      const r = this.index.search(q, { sort, limit, offset: page * limit });
+      let r = this.index.search(q, { sort, limit, offset: page * limit });
+      // Nothing has every word (typical of a half-remembered description): rank papers having any of them.
+      if (r.total === 0 && q.terms.length + q.phrases.length > 1) {
+        r = this.index.search(q, { sort, limit, offset: page * limit, any: true });
+        relaxed = r.total > 0;
+      }
       ranked = r.hits;
       total = r.total;
     } else {
@@ -73,6 +91,13 @@ export class SearchService {
         total = semantic.length;
       } else {
         const keyword = this.index.search(q, { sort, limit: depth, offset: 0 });
+        // Papers with every word first, then papers with some of them, so long descriptive queries still bring
+        // keyword evidence to the fusion.
+        if (keyword.hits.length < depth && q.terms.length + q.phrases.length > 1) {
+          const seen = new Set(keyword.hits.map((h) => h.paperId));
+          const some = this.index.search(q, { sort, limit: depth, offset: 0, any: true });
+          keyword.hits.push(...some.hits.filter((h) => !seen.has(h.paperId)).slice(0, depth - keyword.hits.length));
+        }
         const marks = new Map(keyword.hits.map((h) => [h.paperId, h]));
         const fused = reciprocalRankFusion([
           { ids: keyword.hits.map((h) => h.paperId), weight: HYBRID_WEIGHTS.keyword },
@@ -84,8 +109,8 @@ export class SearchService {
       ranked = ranked.slice(page * limit, (page + 1) * limit);
     }
     const hits = await this.present(ranked);
-    const facets = req.facets ? this.index.facets(q) : null;
-    return { ok: true, query: q, mode, hits, total, page, limit, facets, tookMs: performance.now() - t0 };
+    const facets = req.facets ? this.index.facets(q, 12, relaxed) : null;
+    return { ok: true, query: q, mode, relaxed, hits, total, page, limit, facets, tookMs: performance.now() - t0 };
   }
 
   /** Papers nearest in meaning to the query's words, honouring its filters. */

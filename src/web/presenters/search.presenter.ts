@@ -137,6 +137,8 @@ export interface SearchPageModel {
   totalLabel: string;
   /** `2.4 ms`. */
   tookLabel: string;
+  /** No paper has every word: the results have some of them. */
+  relaxed: boolean;
   page: number;
   pages: number;
   /** The same search's first page. */
@@ -227,7 +229,7 @@ export interface SearchPageInput {
   page: number;
   /** The search's answer; absent before the first search. */
   result?:
-    | { ok: true; hits: SearchHit[]; total: number; tookMs: number; facets: { categories: Array<{ value: string; count: number }>; years: Array<{ value: string; count: number }> } | null }
+    | { ok: true; hits: SearchHit[]; total: number; tookMs: number; relaxed?: boolean; facets: { categories: Array<{ value: string; count: number }>; years: Array<{ value: string; count: number }> } | null }
     | { ok: false; reason: string };
   /** An error found before searching (bad sort, bad page). */
   error?: string;
@@ -256,6 +258,7 @@ export function presentSearchPage(input: SearchPageInput): SearchPageModel {
     total: 0,
     totalLabel: '',
     tookLabel: '',
+    relaxed: false,
     page,
     pages: 0,
     firstPageHref: searchHref(q, { sort }),
@@ -307,6 +310,7 @@ export function presentSearchPage(input: SearchPageInput): SearchPageModel {
     total: result.total,
     totalLabel: plural(result.total, 'result'),
     tookLabel: tookLabel(result.tookMs),
+    relaxed: result.relaxed ?? false,
     pages,
     cards,
     pagination: searchPagination(q, sort, page, pages),

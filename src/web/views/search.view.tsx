@@ -254,6 +254,7 @@ export function SearchView({ model }: { model: SearchPageModel }) {
                 in {model.tookLabel}
                 {model.pages > 1 ? ` · page ${model.page} of ${model.pages}` : ''}
               </p>
+              {model.relaxed ? <p class="search-relaxed">No paper has all of these words; these have some of them, best matches first.</p> : null}
               <SortLinks model={model} />
             </div>
             <Results model={model} />
