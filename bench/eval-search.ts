@@ -429,7 +429,7 @@ async function main(): Promise<void> {
     printLatency(results, modes);
     if (flags['per-query']) printPerQuery(results, modes);
     console.log(
-      `\nNote: plain words are ANDed (src/domain/query-parser.ts), so a keyword search returns nothing unless one paper holds every word (after stemming); ` +
+      `\nNote: keyword search requires every word, and falls back to "any of the words" when no paper has them all (SearchService); ` +
         `${summaries.paraphrase.byMode.keyword!.empty} of ${summaries.paraphrase.n} paraphrase queries get no keyword results at all.`,
     );
     if (!semantic) console.log(`Semantic and hybrid columns are empty: ${note}.`);
