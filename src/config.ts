@@ -68,7 +68,8 @@ const schema = z.object({
     .refine((s) => /^(0|1|true|false|\d{1,2})$/.test(s), { message: 'expected 0/false, 1/true, or the number of proxies in front (e.g. 1)' })
     .transform((s): boolean | number => (s === 'true' ? true : s === 'false' ? false : Number(s)))
     .default(false),
-  PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'none'], { message: 'expected default, openai or none' }).default('default'),
+  // Off by default until hybrid ranking keeps title queries at keyword quality (issue 3; see docs/decisions/008).
+  PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'none'], { message: 'expected default, openai or none' }).default('none'),
   EMBEDDINGS_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434' }).optional(),
   EMBEDDINGS_MODEL: z.string().trim().min(1).max(200).optional(),
   EMBEDDINGS_API_KEY: z.string().trim().min(1).optional(),

@@ -44,7 +44,13 @@ export type SearchOutcome =
 /** How many results of each list hybrid search fuses. */
 export const HYBRID_CANDIDATES = 200;
 /** Weights of the keyword and semantic lists in the fusion (tuned on the evaluation set: npm run eval:search). */
-export const HYBRID_WEIGHTS = { keyword: 1, semantic: 1 };
+export const HYBRID_WEIGHTS = {
+  /** When some papers have every word (a title, a precise phrase), keyword evidence leads. */
+  strictKeyword: 5,
+  /** When none has them all (a half-remembered description), meaning counts as much as words. */
+  relaxedKeyword: 1,
+  semantic: 1,
+};
 
 export class SearchService {
   constructor(
@@ -91,6 +97,7 @@ export class SearchService {
         total = semantic.length;
       } else {
         const keyword = this.index.search(q, { sort, limit: depth, offset: 0 });
+        const strict = keyword.hits.length > 0;
         // Papers with every word first, then papers with some of them, so long descriptive queries still bring
         // keyword evidence to the fusion.
         if (keyword.hits.length < depth && q.terms.length + q.phrases.length > 1) {
@@ -100,7 +107,7 @@ export class SearchService {
         }
         const marks = new Map(keyword.hits.map((h) => [h.paperId, h]));
         const fused = reciprocalRankFusion([
-          { ids: keyword.hits.map((h) => h.paperId), weight: HYBRID_WEIGHTS.keyword },
+          { ids: keyword.hits.map((h) => h.paperId), weight: strict ? HYBRID_WEIGHTS.strictKeyword : HYBRID_WEIGHTS.relaxedKeyword },
           { ids: semantic, weight: HYBRID_WEIGHTS.semantic },
         ]);
         ranked = fused.map((paperId) => marks.get(paperId) ?? { paperId, titleMarked: '', snippetMarked: null });
