@@ -5,7 +5,7 @@
  */
 import type { ActiveFilterModel, FacetLinkModel, ResultCardModel, SearchPageModel } from '../presenters/search.presenter.js';
 import { plural } from '../presenters/format.js';
-import { AuthorsShort } from './components/paper-card.js';
+import { AuthorsShort, CardTitle, CardVotes } from './components/paper-card.js';
 import { Pagination } from './components/pagination.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
@@ -126,22 +126,9 @@ function FacetList({ title, field, items }: { title: string; field: string; item
 function ResultCard({ card, rank }: { card: ResultCardModel; rank: number }) {
   return (
     <article class="paper-card search-result" data-paper-id={card.id}>
-      <div class="votes" title={plural(card.upvotes, 'upvote')}>
-        <span class="votes-arrow" aria-hidden="true">
-          ▲
-        </span>
-        <span class="votes-count">{card.upvotes}</span>
-        <span class="visually-hidden"> {card.upvotes === 1 ? 'upvote' : 'upvotes'}</span>
-      </div>
+      <CardVotes upvotes={card.upvotes} />
       <div class="paper-card-body">
-        <h2 class="paper-title">
-          <span class="rank" aria-hidden="true">
-            {rank}.
-          </span>{' '}
-          <a href={card.href}>
-            <Tex html={card.titleHtml} />
-          </a>
-        </h2>
+        <CardTitle rank={rank} href={card.href} titleHtml={card.titleHtml} />
         <AuthorsShort authors={card.authors} more={card.moreAuthors} />
         <p class="excerpt snippet">
           <Tex html={card.snippetHtml} />

@@ -1,6 +1,7 @@
 /** One paper in a feed: upvotes, title, authors, abstract excerpt, date, comments and categories. */
 import { plural } from '../../presenters/format.js';
 import type { CategoryModel, PaperCardModel } from '../../presenters/paper.presenter.js';
+import type { MathHtml } from '../../../domain/math.js';
 import { Tex } from './tex.js';
 
 export function Categories({ categories }: { categories: CategoryModel[] }) {
@@ -26,25 +27,39 @@ export function AuthorsShort({ authors, more }: { authors: string[]; more: numbe
   );
 }
 
+/** The upvote box at the left of a card (feed and search results). */
+export function CardVotes({ upvotes }: { upvotes: number }) {
+  return (
+    <div class="votes" title={plural(upvotes, 'upvote')}>
+      <span class="votes-arrow" aria-hidden="true">
+        ▲
+      </span>
+      <span class="votes-count">{upvotes}</span>
+      <span class="visually-hidden"> {upvotes === 1 ? 'upvote' : 'upvotes'}</span>
+    </div>
+  );
+}
+
+/** A card's ranked title linking to the paper page (title HTML from the math renderer or the highlighter). */
+export function CardTitle({ rank, href, titleHtml }: { rank: number; href: string; titleHtml: MathHtml }) {
+  return (
+    <h2 class="paper-title">
+      <span class="rank" aria-hidden="true">
+        {rank}.
+      </span>{' '}
+      <a href={href}>
+        <Tex html={titleHtml} />
+      </a>
+    </h2>
+  );
+}
+
 export function PaperCard({ card, rank }: { card: PaperCardModel; rank: number }) {
   return (
     <article class="paper-card" data-paper-id={card.id}>
-      <div class="votes" title={plural(card.upvotes, 'upvote')}>
-        <span class="votes-arrow" aria-hidden="true">
-          ▲
-        </span>
-        <span class="votes-count">{card.upvotes}</span>
-        <span class="visually-hidden"> {card.upvotes === 1 ? 'upvote' : 'upvotes'}</span>
-      </div>
+      <CardVotes upvotes={card.upvotes} />
       <div class="paper-card-body">
-        <h2 class="paper-title">
-          <span class="rank" aria-hidden="true">
-            {rank}.
-          </span>{' '}
-          <a href={card.href}>
-            <Tex html={card.titleHtml} />
-          </a>
-        </h2>
+        <CardTitle rank={rank} href={card.href} titleHtml={card.titleHtml} />
         <AuthorsShort authors={card.authors} more={card.moreAuthors} />
         <p class="excerpt">
           <Tex html={card.excerptHtml} />
