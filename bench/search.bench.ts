@@ -24,7 +24,13 @@
  * Semantic and hybrid search are measured when `src/search/embedders/default.ts` exports `createDefaultEmbedder()`;
  * otherwise they are skipped, and a probe times the exact VectorIndex scan over random unit vectors instead.
  *
+ * Cost on the 2-core machine (measured): the 1M corpus takes ~14 min to build from nothing (generate 1.5, ingest 1.3, text
+ * index 3.2, bare baseline 2.3, vectors 4.3) and ~16 GB of cache; its query measurements take ~17 min (mostly the
+ * breakdown: `--breakdown 0` skips it but for the few worst-case probes). The 87k corpus takes ~2 min in all.
+ *
  * Usage: npm run bench:search [-- --papers 1000000] [--skip-1m] [--queries 200] [--warmup 30] [--breakdown 30] [--rebuild]
+ *   PAPERBOY_BENCH_EMBEDDER=path/to/module.ts  measure another embedder module exporting createDefaultEmbedder()
+ *   BENCH_DEBUG=1                              print each breakdown timing as it is taken (stderr)
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
