@@ -15,7 +15,7 @@
  * sorted by id, the SVD is seeded).
  *
  * Usage: npm run embedder:build [-- --corpus FILE.jsonl[.gz]] [--seed-papers FILE.jsonl] [--out FILE]
- * About four minutes and 3 GB of memory on the 87k corpus.
+ * About 4.5 minutes and 1.7 GB of memory (peak resident) on the 87k corpus, single-threaded.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';

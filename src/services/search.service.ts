@@ -46,7 +46,7 @@ export const HYBRID_CANDIDATES = 200;
 /** Weights of the keyword and semantic lists in the fusion (tuned on the evaluation set: npm run eval:search). */
 export const HYBRID_WEIGHTS = {
   /** When some papers have every word (a title, a precise phrase), keyword evidence leads. */
-  strictKeyword: 5,
+  strictKeyword: 20,
   /** When none has them all (a half-remembered description), meaning counts as much as words. */
   relaxedKeyword: 1,
   semantic: 1,

@@ -1,9 +1,11 @@
 /**
- * Training of the corpus-vectors model (used by scripts/build-embedder.ts): word vectors from the positive pointwise
- * mutual information of word co-occurrence in a window, factorised by a truncated SVD (Levy, Goldberg & Dagan,
- * "Improving distributional similarity with lessons learned from word embeddings", TACL 2015: context distribution
- * smoothing 0.75, eigenvalue weighting p = 0.5, unit rows), and smooth inverse frequency weights (Arora et al. 2017).
- * Deterministic: same corpus and options, same bytes.
+ * Training of the corpus-vectors model (used by scripts/build-embedder.ts). Each vocabulary token gets a row holding
+ * (1) its positive pointwise mutual information with the tokens around it (Levy, Goldberg & Dagan, "Improving
+ * distributional similarity with lessons learned from word embeddings", TACL 2015: context distribution smoothing 0.75)
+ * and (2) beside it, scaled to the same Frobenius norm, its tf-idf in every paper (as in LSA). A seeded truncated SVD
+ * of these rows gives the token vectors (rows of U Σ^p at unit length); texts are weighted sums with smooth inverse
+ * frequency weights and the papers' first principal direction removed (Arora, Liang & Ma, ICLR 2017). Why both blocks:
+ * docs/decisions/008-default-embedder.md. Deterministic: same papers in the same order and settings, same bytes.
  */
 import { paperText } from '../embedder.js';
 import { CorpusVectorsEmbedder } from './corpus-vectors.js';
