@@ -4,19 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { seededRandom } from '../src/search/embedders/linalg.js';
 import { seededApp } from './helpers/app.js';
-
-/** Mulberry32: a small, fast, seedable PRNG (public domain). */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   '"', '""', '"unbalanced', '(', ')', '((((', '))', '*', '**', 'NEAR', 'NEAR(a b, 2)', 'AND', 'OR', 'NOT', '-', '--', '-"', '^', ':', '::',
@@ -59,7 +48,7 @@ describe('search fuzzing', () => {
   });
 
   it('answers 10,000 hostile queries without a single 5xx', async () => {
-    const next = rng(20261126);
+    const next = seededRandom(20261126);
     const statuses = new Map<number, number>();
     const endpoints = ['/api/papers/search?limit=5&q=', '/api/v1/search?facets=1&q=', '/search?q='];
     for (let i = 0; i < 10_000; i++) {

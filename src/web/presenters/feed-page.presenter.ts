@@ -86,8 +86,11 @@ function neighbour(p: Period | null, direction: 'Previous' | 'Next'): NeighbourL
   return { href: periodHref(p), text: `${direction} ${NOUN[p.kind]}`, detail: neighbourDetail(p) };
 }
 
-/** Page links: first, last, and two either side of the current page, with gaps between. */
-export function paginate(period: Pick<Period, 'kind' | 'key'>, current: number, pages: number): PaginationModel | null {
+/**
+ * Page links: first, last, and two either side of the current page, with gaps between. `href` builds a page's
+ * address; a page past the last one (shown only as a "not found" page) gets no previous link.
+ */
+export function pageLinks(current: number, pages: number, href: (page: number) => string): PaginationModel | null {
   if (pages <= 1) return null;
   const shown = new Set([1, pages]);
   for (let i = current - 2; i <= current + 2; i++) if (i >= 1 && i <= pages) shown.add(i);
@@ -95,16 +98,21 @@ export function paginate(period: Pick<Period, 'kind' | 'key'>, current: number, 
   let last = 0;
   for (const page of [...shown].sort((a, b) => a - b)) {
     if (page > last + 1) links.push({ kind: 'gap' });
-    links.push({ kind: 'page', page, href: periodHref(period, page), current: page === current });
+    links.push({ kind: 'page', page, href: href(page), current: page === current });
     last = page;
   }
   return {
     current,
     pages,
     links,
-    prevHref: current > 1 ? periodHref(period, current - 1) : null,
-    nextHref: current < pages ? periodHref(period, current + 1) : null,
+    prevHref: current > 1 && current <= pages ? href(current - 1) : null,
+    nextHref: current < pages ? href(current + 1) : null,
   };
+}
+
+/** The feed's page links for a period. */
+export function paginate(period: Pick<Period, 'kind' | 'key'>, current: number, pages: number): PaginationModel | null {
+  return pageLinks(current, pages, (page) => periodHref(period, page));
 }
 
 export function presentFeedPage(input: FeedPageInput): FeedPageModel {

@@ -8,7 +8,7 @@ import { parseQuery } from '../../domain/query-parser.js';
 import type { SearchSort } from '../../search/text-index.js';
 import type { SearchHit } from '../../services/search.service.js';
 import type { MathHtml } from '../../domain/math.js';
-import type { PageLinkModel, PaginationModel } from './feed-page.presenter.js';
+import { type PaginationModel, pageLinks } from './feed-page.presenter.js';
 import { longDate, plural } from './format.js';
 import { CARD_AUTHORS, CARD_EXCERPT_CHARS, type CategoryModel, paperHref, presentCategories } from './paper.presenter.js';
 
@@ -177,25 +177,9 @@ export function tookLabel(ms: number): string {
   return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
 }
 
-/** Page links: first, last, and two either side of the current page, with gaps between (as on the feed pages). */
+/** The search's page links (same layout as the feed pages). */
 export function searchPagination(q: string, sort: SearchSort, current: number, pages: number): PaginationModel | null {
-  if (pages <= 1) return null;
-  const shown = new Set([1, pages]);
-  for (let i = current - 2; i <= current + 2; i++) if (i >= 1 && i <= pages) shown.add(i);
-  const links: PageLinkModel[] = [];
-  let last = 0;
-  for (const page of [...shown].sort((a, b) => a - b)) {
-    if (page > last + 1) links.push({ kind: 'gap' });
-    links.push({ kind: 'page', page, href: searchHref(q, { sort, page }), current: page === current });
-    last = page;
-  }
-  return {
-    current,
-    pages,
-    links,
-    prevHref: current > 1 && current <= pages ? searchHref(q, { sort, page: current - 1 }) : null,
-    nextHref: current < pages ? searchHref(q, { sort, page: current + 1 }) : null,
-  };
+  return pageLinks(current, pages, (page) => searchHref(q, { sort, page }));
 }
 
 /** A category is offered as a link only if the query language accepts it (`cat:` takes `archive.subject`). */
