@@ -82,6 +82,7 @@ export async function buildServer(config: Config) {
   app.addHook('onClose', async () => {
     stopSync();
     await sync.idle();
+    semantic?.vectors.saveIfDirty(true);
     index.close();
     await store.close();
   });

@@ -37,6 +37,7 @@ export function registerReindexCommand(program: Command, configFrom: (flags: obj
         const vectors = semantic ? `, ${semantic.vectors.size()} vectors (${semantic.embedder.id})` : ', keyword only';
         console.log(`Search index ${index.file}: ${index.count()} papers${vectors} (${n} indexed in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
       } finally {
+        semantic?.vectors.saveIfDirty(true);
         index.close();
         await store.close();
       }

@@ -83,6 +83,7 @@ export class IndexSync {
           report(stepped);
         },
       );
+      vectors.saveIfDirty();
     }
     return applied;
   }

@@ -14,6 +14,9 @@ export const BM25_WEIGHTS = [10, 4, 1] as const;
 export const MARK_START = '\u0002';
 export const MARK_END = '\u0003';
 const SCHEMA_VERSION = '1';
+/** FTS5's rank function for relevance: BM25 with the field weights. */
+const RANK_FUNCTION = `bm25(${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`;
+const SNIPPET = "snippet(docs_fts, 2, char(2), char(3), '…', 32)";
 
 export interface IndexDoc {
   paperId: string;
@@ -216,29 +219,47 @@ export class TextIndex {
     return { joins: match ? 'docs_fts join docs d on d.rowid = docs_fts.rowid' : 'docs d', where, params };
   }
 
-  /** One page of matches. Relevance is BM25 with the field weights; ties (and filter-only searches) go newest first. */
+  /**
+   * One page of matches. Relevance is BM25 with the field weights, ranked inside FTS5 (`order by rank`), so highlights
+   * and snippets are made for the returned page only; filter-only searches go newest first.
+   */
   search(q: ParsedQuery, opts: { sort: SearchSort; limit: number; offset: number; any?: boolean }): TextSearchResult {
     const match = matchExpression(q, opts.any);
     if (opts.any && match === null) return { total: 0, hits: [] }; // only function words: nothing to relax to
     const { joins, where, params } = this.filters(q, match);
     const whereSql = where.length ? `where ${where.join(' and ')}` : '';
-    // Without words there is nothing to rank by relevance: newest first (upvotes first when asked).
-    const rank = match ? `bm25(docs_fts, ${BM25_WEIGHTS.join(', ')}), ` : '';
-    const order =
-      opts.sort === 'date'
-        ? 'd.published desc, d.rowid desc'
-        : opts.sort === 'upvotes'
-          ? `d.upvotes desc, ${rank}d.published desc, d.rowid desc`
-          : `${rank}d.published desc, d.rowid desc`;
-    const cols = match
-      ? `d.paper_id, highlight(docs_fts, 0, char(2), char(3)) as title_marked, snippet(docs_fts, 2, char(2), char(3), '…', 32) as snippet_marked`
-      : `d.paper_id, null as title_marked, null as snippet_marked`;
-    const rows = this.db
-      .prepare(`select ${cols} from ${joins} ${whereSql} order by ${order} limit ? offset ?`)
-      .all(...params, opts.limit, opts.offset) as Array<{ paper_id: string; title_marked: string | null; snippet_marked: string | null }>;
-    const total = (this.db.prepare(`select count(*) n from ${joins} ${whereSql}`).get(...params) as { n: number }).n;
+    type Row = { rowid: number; paper_id: string; title_marked: string | null; snippet_marked: string | null };
+    let rows: Row[];
+    if (match && opts.sort === 'relevance') {
+      rows = this.db
+        .prepare(
+          `select d.rowid, d.paper_id, highlight(docs_fts, 0, char(2), char(3)) as title_marked, ${SNIPPET} as snippet_marked
+           from ${joins} ${whereSql} and docs_fts.rank match '${RANK_FUNCTION}' order by docs_fts.rank limit ? offset ?`,
+        )
+        .all(...params, opts.limit, opts.offset) as Row[];
+    } else {
+      // Sorted by date or upvotes (or no words): pick the page first, then mark only its rows.
+      const rank = match ? `bm25(docs_fts, ${BM25_WEIGHTS.join(', ')}), ` : '';
+      const order = opts.sort === 'upvotes' ? `d.upvotes desc, ${rank}d.published desc, d.rowid desc` : 'd.published desc, d.rowid desc';
+      rows = this.db
+        .prepare(`select d.rowid, d.paper_id, null as title_marked, null as snippet_marked from ${joins} ${whereSql} order by ${order} limit ? offset ?`)
+        .all(...params, opts.limit, opts.offset) as Row[];
+      if (match) {
+        // cast: FTS5 ignores a rowid constraint given as a floating-point value (how JavaScript numbers bind).
+        const mark = this.db.prepare(
+          `select highlight(docs_fts, 0, char(2), char(3)) as title_marked, ${SNIPPET} as snippet_marked from docs_fts where docs_fts match ? and rowid = cast(? as integer)`,
+        );
+        for (const r of rows) Object.assign(r, mark.get(match, r.rowid));
+      }
+    }
+    // Without filters the count needs the text index alone.
+    const total = (
+      match && where.length === 1
+        ? this.db.prepare('select count(*) n from docs_fts where docs_fts match ?').get(match)
+        : this.db.prepare(`select count(*) n from ${joins} ${whereSql}`).get(...params)
+    ) as { n: number };
     return {
-      total,
+      total: total.n,
       hits: rows.map((r) => ({ paperId: r.paper_id, titleMarked: r.title_marked ?? '', snippetMarked: r.snippet_marked })),
     };
   }

@@ -126,7 +126,7 @@ export class SearchService {
     const text = [...q.terms, ...q.phrases.flat(), ...q.authors.flat()].join(' ');
     const [vector] = await embedder.embed([text]);
     const allowed = this.index.filterSet(q);
-    return vectors.search(vector!, k, allowed ? (id) => allowed.has(id) : undefined).map((h) => h.paperId);
+    return vectors.search(vector!, k, allowed ?? undefined).map((h) => h.paperId);
   }
 
   private async present(ranked: TextHit[]): Promise<SearchHit[]> {
