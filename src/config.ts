@@ -25,11 +25,18 @@ export interface Config {
    * apply per client rather than per proxy. false (0): the connection's address.
    */
   trustProxy: boolean | number;
-  /** Semantic search: `default` (built from the corpus, shipped), `openai` (an OpenAI-compatible endpoint) or `none`. */
-  embedder: 'default' | 'openai' | 'none';
+  /**
+   * Semantic search: `default` (built from the corpus, shipped), `openai` (an OpenAI-compatible endpoint), `onnx` (a
+   * local ONNX model folder) or `none`.
+   */
+  embedder: 'default' | 'openai' | 'onnx' | 'none';
   embeddingsUrl: string | null;
   embeddingsModel: string | null;
   embeddingsApiKey: string | null;
+  /** With `onnx`: the model folder (absolute). */
+  embeddingsModelPath: string | null;
+  /** With `onnx`: mean of the token vectors, or the [CLS] vector. */
+  embeddingsPooling: 'mean' | 'cls';
 }
 
 /** Derived from the config: which database and where. */
@@ -69,10 +76,12 @@ const schema = z.object({
     .transform((s): boolean | number => (s === 'true' ? true : s === 'false' ? false : Number(s)))
     .default(false),
   // Off by default until hybrid ranking keeps title queries at keyword quality (issue 3; see docs/decisions/008).
-  PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'none'], { message: 'expected default, openai or none' }).default('none'),
+  PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'onnx', 'none'], { message: 'expected default, openai, onnx or none' }).default('none'),
   EMBEDDINGS_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434' }).optional(),
   EMBEDDINGS_MODEL: z.string().trim().min(1).max(200).optional(),
   EMBEDDINGS_API_KEY: z.string().trim().min(1).optional(),
+  EMBEDDINGS_MODEL_PATH: z.string().trim().min(1).optional(),
+  EMBEDDINGS_POOLING: z.enum(['mean', 'cls'], { message: 'expected mean (sentence-transformers models) or cls (bge models)' }).default('mean'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
 });
 
@@ -97,6 +106,9 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
   }
   const result = schema
     .superRefine((c, ctx) => {
+      if (c.PAPERBOY_EMBEDDER === 'onnx' && !c.EMBEDDINGS_MODEL_PATH) {
+        ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_MODEL_PATH'], message: 'required with PAPERBOY_EMBEDDER=onnx: the model folder, e.g. ./models/all-MiniLM-L6-v2 (config.json, tokenizer.json, onnx/model.onnx)' });
+      }
       if (c.PAPERBOY_EMBEDDER !== 'openai') return;
       if (!c.EMBEDDINGS_URL) ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_URL'], message: 'required with PAPERBOY_EMBEDDER=openai (e.g. http://127.0.0.1:11434)' });
       if (!c.EMBEDDINGS_MODEL) ctx.addIssue({ code: 'custom', path: ['EMBEDDINGS_MODEL'], message: 'required with PAPERBOY_EMBEDDER=openai (e.g. nomic-embed-text)' });
@@ -125,6 +137,8 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     embeddingsUrl: c.EMBEDDINGS_URL ?? null,
     embeddingsModel: c.EMBEDDINGS_MODEL ?? null,
     embeddingsApiKey: c.EMBEDDINGS_API_KEY ?? null,
+    embeddingsModelPath: c.EMBEDDINGS_MODEL_PATH ? path.resolve(c.EMBEDDINGS_MODEL_PATH) : null,
+    embeddingsPooling: c.EMBEDDINGS_POOLING,
   };
 }
 

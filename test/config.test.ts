@@ -27,7 +27,27 @@ describe('configuration', () => {
       embeddingsUrl: 'http://127.0.0.1:11434',
       embeddingsModel: 'nomic-embed-text',
     });
-    expect(() => loadConfig({ PAPERBOY_EMBEDDER: 'bert' })).toThrow('PAPERBOY_EMBEDDER="bert": expected default, openai or none');
+    expect(() => loadConfig({ PAPERBOY_EMBEDDER: 'bert' })).toThrow('PAPERBOY_EMBEDDER="bert": expected default, openai, onnx or none');
+  });
+
+  it('needs a model folder for a local ONNX embedder; pooling is mean unless cls is asked for', () => {
+    expect(() => loadConfig({ PAPERBOY_EMBEDDER: 'onnx' })).toThrow(
+      'EMBEDDINGS_MODEL_PATH="": required with PAPERBOY_EMBEDDER=onnx: the model folder, e.g. ./models/all-MiniLM-L6-v2 (config.json, tokenizer.json, onnx/model.onnx)',
+    );
+    expect(loadConfig({ PAPERBOY_EMBEDDER: 'onnx', EMBEDDINGS_MODEL_PATH: 'models/all-MiniLM-L6-v2' })).toMatchObject({
+      embedder: 'onnx',
+      embeddingsModelPath: path.resolve('models/all-MiniLM-L6-v2'),
+      embeddingsPooling: 'mean',
+    });
+    expect(loadConfig({ PAPERBOY_EMBEDDER: 'onnx', EMBEDDINGS_MODEL_PATH: '/srv/bge-small-en-v1.5', EMBEDDINGS_POOLING: 'cls' })).toMatchObject({
+      embeddingsModelPath: '/srv/bge-small-en-v1.5',
+      embeddingsPooling: 'cls',
+    });
+    expect(() => loadConfig({ PAPERBOY_EMBEDDER: 'onnx', EMBEDDINGS_MODEL_PATH: '/srv/m', EMBEDDINGS_POOLING: 'max' })).toThrow(
+      'EMBEDDINGS_POOLING="max": expected mean (sentence-transformers models) or cls (bge models)',
+    );
+    // The folder is only required for onnx.
+    expect(loadConfig({}).embeddingsModelPath).toBeNull();
   });
 
   it('lists every bad value at once, with what is expected', () => {
