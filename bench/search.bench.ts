@@ -46,7 +46,7 @@ import { type ParsedQuery, parseQuery } from '../src/domain/query-parser.js';
 import { openFileSource } from '../src/ingest/file-source.js';
 import type { Embedder } from '../src/search/embedder.js';
 import { IndexSync, type SemanticParts } from '../src/search/index-sync.js';
-import { BM25_WEIGHTS, matchExpression, TextIndex } from '../src/search/text-index.js';
+import { BM25_WEIGHTS, INDEX_LAYOUT, matchExpression, TextIndex } from '../src/search/text-index.js';
 import { VectorIndex } from '../src/search/vector-index.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { HYBRID_CANDIDATES, type SearchMode, SearchService } from '../src/services/search.service.js';
@@ -159,8 +159,8 @@ function hashFiles(paths: readonly string[], extra: string): string {
 /** What shapes the store's contents: the importer, validation, the schema. */
 const storeHash = () =>
   hashFiles(['src/store', 'src/ingest', 'src/services/paper-importer.ts', 'src/domain/paper.ts', 'src/domain/paper-hash.ts', 'src/domain/paper-version.ts', 'src/domain/arxiv-id.ts'], GENERATOR_VERSION + BUILD_VERSION);
-/** What shapes the text index built from a store. */
-const indexHash = () => hashFiles(['src/search/text-index.ts', 'src/search/index-sync.ts'], BUILD_VERSION);
+/** What shapes the text index built from a store: its layout and what the sync writes (not the query code). */
+const indexHash = () => hashFiles(['src/search/index-sync.ts'], BUILD_VERSION + INDEX_LAYOUT);
 /** What shapes the vectors. */
 const embedderHash = () =>
   hashFiles(['src/search/embedders', 'src/search/embedder.ts', 'src/search/vector-index.ts', 'models', path.relative(PROJECT_ROOT, DEFAULT_EMBEDDER)], BUILD_VERSION);

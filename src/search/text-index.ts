@@ -16,7 +16,11 @@ export const MARK_END = '\u0003';
 const SCHEMA_VERSION = '1';
 /** FTS5's rank function for relevance: BM25 with the field weights. */
 const RANK_FUNCTION = `bm25(${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`;
-const SNIPPET = "snippet(docs_fts, 2, char(2), char(3), '…', 32)";
+const TOKENIZER = "'porter unicode61 remove_diacritics 2'";
+/** What decides the index file's contents (the benchmark's cache key): changes to query code leave it alone. */
+export const INDEX_LAYOUT = `schema ${SCHEMA_VERSION}, tokenizer ${TOKENIZER}`;
+/** Title highlight and abstract snippet of the FTS5 table `t`. */
+const MARKS = (t: string) => `highlight(${t}, 0, char(2), char(3)) as title_marked, snippet(${t}, 2, char(2), char(3), '…', 32) as snippet_marked`;
 
 export interface IndexDoc {
   paperId: string;
@@ -82,6 +86,8 @@ export function matchExpression(q: ParsedQuery, any = false): string | null {
 
 export class TextIndex {
   private readonly db: SQLite.Database;
+  /** A small in-memory FTS5 table with the same tokenizer, where a page of results gets its highlights (see `marks`). */
+  private scratch: SQLite.Database | null = null;
 
   private constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -111,7 +117,7 @@ export class TextIndex {
       create index docs_upvotes on docs (upvotes);
       create table doc_categories (category text not null, doc integer not null, primary key (category, doc)) without rowid;
       create index doc_categories_doc on doc_categories (doc);
-      create virtual table docs_fts using fts5 (title, authors, abstract, tokenize = 'porter unicode61 remove_diacritics 2');
+      create virtual table docs_fts using fts5 (title, authors, abstract, tokenize = ${TOKENIZER});
     `);
     this.setMeta('schema', SCHEMA_VERSION);
     this.setMeta('cursor', '0');
@@ -233,7 +239,7 @@ export class TextIndex {
     if (match && opts.sort === 'relevance') {
       rows = this.db
         .prepare(
-          `select d.rowid, d.paper_id, highlight(docs_fts, 0, char(2), char(3)) as title_marked, ${SNIPPET} as snippet_marked
+          `select d.rowid, d.paper_id, ${MARKS('docs_fts')}
            from ${joins} ${whereSql} and docs_fts.rank match '${RANK_FUNCTION}' order by docs_fts.rank limit ? offset ?`,
         )
         .all(...params, opts.limit, opts.offset) as Row[];
@@ -245,11 +251,8 @@ export class TextIndex {
         .prepare(`select d.rowid, d.paper_id, null as title_marked, null as snippet_marked from ${joins} ${whereSql} order by ${order} limit ? offset ?`)
         .all(...params, opts.limit, opts.offset) as Row[];
       if (match) {
-        // cast: FTS5 ignores a rowid constraint given as a floating-point value (how JavaScript numbers bind).
-        const mark = this.db.prepare(
-          `select highlight(docs_fts, 0, char(2), char(3)) as title_marked, ${SNIPPET} as snippet_marked from docs_fts where docs_fts match ? and rowid = cast(? as integer)`,
-        );
-        for (const r of rows) Object.assign(r, mark.get(match, r.rowid));
+        const marks = this.marks(match, rows.map((r) => r.rowid));
+        for (const r of rows) Object.assign(r, marks.get(r.rowid));
       }
     }
     // Without filters the count needs the text index alone.
@@ -262,6 +265,72 @@ export class TextIndex {
       total: total.n,
       hits: rows.map((r) => ({ paperId: r.paper_id, titleMarked: r.title_marked ?? '', snippetMarked: r.snippet_marked })),
     };
+  }
+
+  /**
+   * Paper ids of the best `limit` matches by relevance, without highlights (the keyword list of hybrid search), and the
+   * number of matches when `count` is asked.
+   */
+  rankedIds(q: ParsedQuery, limit: number, opts: { any?: boolean; count?: boolean } = {}): { ids: string[]; total: number } {
+    const match = matchExpression(q, opts.any);
+    if (match === null) return { ids: [], total: 0 };
+    const { joins, where, params } = this.filters(q, match);
+    const ids = this.db
+      .prepare(`select d.paper_id from ${joins} where ${where.join(' and ')} and docs_fts.rank match '${RANK_FUNCTION}' order by docs_fts.rank limit ?`)
+      .pluck()
+      .all(...params, limit) as string[];
+    if (!opts.count) return { ids, total: ids.length };
+    const total = (
+      where.length === 1
+        ? this.db.prepare('select count(*) from docs_fts where docs_fts match ?').pluck().get(match)
+        : this.db.prepare(`select count(*) from ${joins} where ${where.join(' and ')}`).pluck().get(...params)
+    ) as number;
+    return { ids, total };
+  }
+
+  /** Highlights for the given papers: the words of the query (any of them) marked in the title and an abstract snippet. */
+  mark(q: ParsedQuery, paperIds: readonly string[]): Map<string, TextHit> {
+    const out = new Map<string, TextHit>();
+    const match = matchExpression({ ...q, excluded: [] }, true);
+    if (match === null || paperIds.length === 0) return out;
+    const rowOf = this.db.prepare('select rowid from docs where paper_id = ?').pluck();
+    const rows = new Map<number, string>();
+    for (const id of paperIds) {
+      const rowid = rowOf.get(id) as number | undefined;
+      if (rowid !== undefined) rows.set(rowid, id);
+    }
+    for (const [rowid, m] of this.marks(match, [...rows.keys()])) {
+      out.set(rows.get(rowid)!, { paperId: rows.get(rowid)!, titleMarked: m.title_marked, snippetMarked: m.snippet_marked });
+    }
+    return out;
+  }
+
+  /**
+   * Highlights and snippets of a few rows. Asking the big index (`match ? and rowid = ?`) loads every query word's whole
+   * posting list, tens of milliseconds for common words; copying the rows into a small in-memory FTS5 table with the
+   * same tokenizer and asking it gives the same marks in well under a millisecond.
+   */
+  private marks(match: string, rowids: readonly number[]): Map<number, { title_marked: string; snippet_marked: string }> {
+    const out = new Map<number, { title_marked: string; snippet_marked: string }>();
+    if (rowids.length === 0) return out;
+    if (!this.scratch) {
+      this.scratch = new SQLite(':memory:');
+      this.scratch.exec(`create virtual table page using fts5 (title, authors, abstract, tokenize = ${TOKENIZER})`);
+    }
+    const scratch = this.scratch;
+    // cast: FTS5 ignores a rowid constraint given as a floating-point value (how JavaScript numbers bind).
+    const read = this.db.prepare('select title, authors, abstract from docs_fts where rowid = cast(? as integer)');
+    const insert = scratch.prepare('insert into page (rowid, title, authors, abstract) values (?, ?, ?, ?)');
+    scratch.transaction(() => {
+      scratch.exec('delete from page');
+      for (const rowid of rowids) {
+        const r = read.get(rowid) as { title: string; authors: string; abstract: string } | undefined;
+        if (r) insert.run(BigInt(rowid), r.title, r.authors, r.abstract);
+      }
+    })();
+    const rows = scratch.prepare(`select rowid, ${MARKS('page')} from page where page match ?`).all(match) as Array<{ rowid: number; title_marked: string; snippet_marked: string }>;
+    for (const r of rows) out.set(r.rowid, r);
+    return out;
   }
 
   /** Counts of the matches per category and per year (the most frequent first). */
@@ -280,6 +349,7 @@ export class TextIndex {
   }
 
   close(): void {
+    this.scratch?.close();
     this.db.close();
   }
 }

@@ -92,28 +92,30 @@ export class SearchService {
     } else {
       const depth = Math.max(HYBRID_CANDIDATES, (page + 1) * limit);
       const semantic = await this.semanticIds(q, depth);
+      let ids: string[];
       if (mode === 'semantic') {
-        ranked = semantic.map((paperId) => ({ paperId, titleMarked: '', snippetMarked: null }));
+        ids = semantic;
         total = semantic.length;
       } else {
-        const keyword = this.index.search(q, { sort, limit: depth, offset: 0 });
-        const strict = keyword.hits.length > 0;
+        const keyword = this.index.rankedIds(q, depth, { count: true });
+        const strict = keyword.ids.length > 0;
         // Papers with every word first, then papers with some of them, so long descriptive queries still bring
         // keyword evidence to the fusion.
-        if (keyword.hits.length < depth && q.terms.length + q.phrases.length > 1) {
-          const seen = new Set(keyword.hits.map((h) => h.paperId));
-          const some = this.index.search(q, { sort, limit: depth, offset: 0, any: true });
-          keyword.hits.push(...some.hits.filter((h) => !seen.has(h.paperId)).slice(0, depth - keyword.hits.length));
+        if (keyword.ids.length < depth && q.terms.length + q.phrases.length > 1) {
+          const seen = new Set(keyword.ids);
+          const some = this.index.rankedIds(q, depth, { any: true });
+          keyword.ids.push(...some.ids.filter((id) => !seen.has(id)).slice(0, depth - keyword.ids.length));
         }
-        const marks = new Map(keyword.hits.map((h) => [h.paperId, h]));
-        const fused = reciprocalRankFusion([
-          { ids: keyword.hits.map((h) => h.paperId), weight: strict ? HYBRID_WEIGHTS.strictKeyword : HYBRID_WEIGHTS.relaxedKeyword },
+        ids = reciprocalRankFusion([
+          { ids: keyword.ids, weight: strict ? HYBRID_WEIGHTS.strictKeyword : HYBRID_WEIGHTS.relaxedKeyword },
           { ids: semantic, weight: HYBRID_WEIGHTS.semantic },
         ]);
-        ranked = fused.map((paperId) => marks.get(paperId) ?? { paperId, titleMarked: '', snippetMarked: null });
-        total = Math.max(keyword.total, fused.length);
+        total = Math.max(keyword.total, ids.length);
       }
-      ranked = ranked.slice(page * limit, (page + 1) * limit);
+      // Highlights for the shown page only: the query's words wherever they occur.
+      const pageIds = ids.slice(page * limit, (page + 1) * limit);
+      const marks = this.index.mark(q, pageIds);
+      ranked = pageIds.map((paperId) => marks.get(paperId) ?? { paperId, titleMarked: '', snippetMarked: null });
     }
     const hits = await this.present(ranked);
     const facets = req.facets ? this.index.facets(q, 12, relaxed) : null;
