@@ -333,6 +333,17 @@ export class TextIndex {
     return out;
   }
 
+  /** Titles of the given papers (those in the index). */
+  titles(paperIds: readonly string[]): Map<string, string> {
+    const get = this.db.prepare('select f.title from docs d join docs_fts f on f.rowid = d.rowid where d.paper_id = ?').pluck();
+    const out = new Map<string, string>();
+    for (const id of paperIds) {
+      const t = get.get(id) as string | undefined;
+      if (t !== undefined) out.set(id, t);
+    }
+    return out;
+  }
+
   /** Counts of the matches per category and per year (the most frequent first). */
   facets(q: ParsedQuery, top = 12, any = false): Facets {
     const match = matchExpression(q, any);

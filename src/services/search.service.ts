@@ -1,6 +1,6 @@
 /** Search use case: parse the query, ask the index, and return papers with their feed data and highlights. */
 import { reciprocalRankFusion } from '../domain/fusion.js';
-import { hasText, type ParsedQuery, parseQuery } from '../domain/query-parser.js';
+import { hasText, type ParsedQuery, parseQuery, words } from '../domain/query-parser.js';
 import type { FeedItem } from '../store/feed.repository.js';
 import type { Store } from '../store/store.js';
 import type { SemanticParts } from '../search/index-sync.js';
@@ -51,6 +51,24 @@ export const HYBRID_WEIGHTS = {
   relaxedKeyword: 1,
   semantic: 1,
 };
+
+/** Fewest query words for the title rule (titleMatchesFirst), and how many of the best keyword matches it looks at. */
+export const TITLE_MATCH_MIN_WORDS = 3;
+const TITLE_MATCH_CANDIDATES = 10;
+
+/** Whether `seq` occurs contiguously in `hay`; with `prefixLast` its last word may be the start of a word. */
+export function containsInOrder(hay: readonly string[], seq: readonly string[], prefixLast = false): boolean {
+  outer: for (let i = 0; i + seq.length <= hay.length; i++) {
+    for (let j = 0; j < seq.length; j++) {
+      const h = hay[i + j]!;
+      const w = seq[j]!;
+      if (h === w || (prefixLast && j === seq.length - 1 && h.startsWith(w))) continue;
+      continue outer;
+    }
+    return true;
+  }
+  return false;
+}
 
 export class SearchService {
   constructor(
@@ -110,6 +128,7 @@ export class SearchService {
           { ids: keyword.ids, weight: strict ? HYBRID_WEIGHTS.strictKeyword : HYBRID_WEIGHTS.relaxedKeyword },
           { ids: semantic, weight: HYBRID_WEIGHTS.semantic },
         ]);
+        if (strict) ids = this.titleMatchesFirst(req.q, q, keyword.ids, ids);
         total = Math.max(keyword.total, ids.length);
       }
       // Highlights for the shown page only: the query's words wherever they occur.
@@ -120,6 +139,22 @@ export class SearchService {
     const hits = await this.present(ranked);
     const facets = req.facets ? this.index.facets(q, 12, relaxed) : null;
     return { ok: true, query: q, mode, relaxed, hits, total, page, limit, facets, tookMs: performance.now() - t0 };
+  }
+
+  /**
+   * Known-item rule: someone who types (the start of) a paper's title wants that paper first. Among the best keyword
+   * matches, papers whose title contains the query's words in order (at least TITLE_MATCH_MIN_WORDS of them; the last
+   * one may be unfinished) are moved to the front, in keyword order; everything else keeps its fused order.
+   */
+  private titleMatchesFirst(raw: string, q: ParsedQuery, keyword: readonly string[], fused: string[]): string[] {
+    if (q.authors.length || q.excluded.length) return fused;
+    const wanted = words(raw.replace(/\b(?:cat|category|year|from|to|author|au):\S+/gi, ' '));
+    if (wanted.length < TITLE_MATCH_MIN_WORDS) return fused;
+    const titles = this.index.titles(keyword.slice(0, TITLE_MATCH_CANDIDATES));
+    const pinned = [...titles].filter(([, title]) => containsInOrder(words(title), wanted, q.prefixLast)).map(([id]) => id);
+    if (pinned.length === 0) return fused;
+    const set = new Set(pinned);
+    return [...pinned, ...fused.filter((id) => !set.has(id))];
   }
 
   /** Papers nearest in meaning to the query's words, honouring its filters. */
