@@ -76,7 +76,7 @@ const schema = z.object({
     .transform((s): boolean | number => (s === 'true' ? true : s === 'false' ? false : Number(s)))
     .default(false),
   // Off by default until hybrid ranking keeps title queries at keyword quality (issue 3; see docs/decisions/008).
-  PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'onnx', 'none'], { message: 'expected default, openai, onnx or none' }).default('none'),
+  PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'onnx', 'none'], { message: 'expected default, openai, onnx or none' }).default('default'),
   EMBEDDINGS_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434' }).optional(),
   EMBEDDINGS_MODEL: z.string().trim().min(1).max(200).optional(),
   EMBEDDINGS_API_KEY: z.string().trim().min(1).optional(),
