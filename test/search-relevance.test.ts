@@ -91,3 +91,24 @@ describe('known-item rule in hybrid search', () => {
     index.close();
   });
 });
+
+describe('hybrid keyword list when every word is common', () => {
+  it('ranks only papers with the words in the title, so the cost does not grow with the corpus', () => {
+    const index = TextIndex.open(path.join(tempDir(), 'search.db'), { relaxedBudget: 3 });
+    index.apply(
+      [
+        doc('title', 'Large language models', 'x'),
+        ...Array.from({ length: 6 }, (_, i) => doc(`abs${i}`, `Study ${i}`, 'large language models')),
+      ],
+      [],
+      1,
+    );
+    const q = parsed('large language models ');
+    expect(index.rankedIds(q, 10).ids).toHaveLength(7);
+    expect(index.rankedIds(q, 10, { titlesWhenCommon: true }).ids).toEqual(['title']);
+    // With a rare word among them, the whole index is ranked as usual.
+    index.apply([doc('rare', 'Large language models for lichens', 'x')], [], 2);
+    expect(index.rankedIds(parsed('large language models lichens '), 10, { titlesWhenCommon: true }).ids).toEqual(['rare']);
+    index.close();
+  });
+});

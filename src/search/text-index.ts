@@ -295,9 +295,14 @@ export class TextIndex {
    * Paper ids of the best `limit` matches by relevance, without highlights (the keyword list of hybrid search), and the
    * number of matches when `count` is asked.
    */
-  rankedIds(q: ParsedQuery, limit: number, opts: { any?: boolean; count?: boolean } = {}): { ids: string[]; total: number } {
-    const match = this.expression(q, opts.any);
+  rankedIds(q: ParsedQuery, limit: number, opts: { any?: boolean; count?: boolean; titlesWhenCommon?: boolean } = {}): { ids: string[]; total: number } {
+    let match = this.expression(q, opts.any);
     if (match === null) return { ids: [], total: 0 };
+    if (opts.titlesWhenCommon && this.allCommon(q)) {
+      // Every word is common: ranking all papers having them all would cost about as much as the corpus is large, so
+      // the keyword list holds the papers with every word in the title (meaning covers the abstracts).
+      match = `{title} : (${match})`;
+    }
     const { joins, where, params } = this.filters(q, match);
     const ids = this.db
       .prepare(`select d.paper_id from ${joins} where ${where.join(' and ')} and docs_fts.rank match '${RANK_FUNCTION}' order by docs_fts.rank limit ?`)
@@ -336,6 +341,15 @@ export class TextIndex {
     );
     const last = q.terms.at(-1) ?? '';
     return matchExpression({ ...q, terms: q.terms.filter((t) => keep.has(t) || STOPWORDS.has(t)), prefixLast: q.prefixLast && keep.has(last) }, true);
+  }
+
+  /** Whether every word of the query is in more papers than the relaxed budget (phrases and authors count as rare). */
+  private allCommon(q: ParsedQuery): boolean {
+    if (q.phrases.length || q.authors.length) return false;
+    const content = q.terms.filter((t) => !STOPWORDS.has(t));
+    if (content.length === 0) return false;
+    const df = this.docFrequencies(content);
+    return content.every((t) => (df.get(t) ?? 0) > this.relaxedBudget);
   }
 
   /**

@@ -43,6 +43,12 @@ export type SearchOutcome =
 
 /** How many results of each list hybrid search fuses. */
 export const HYBRID_CANDIDATES = 200;
+/**
+ * Hybrid adds papers with some of the words when fewer than this many have them all (one page). Measured
+ * (npm run eval:search): the same quality as adding them below HYBRID_CANDIDATES, without ranking an OR of the words
+ * for queries that already have enough keyword evidence.
+ */
+export const HYBRID_RELAX_BELOW = 20;
 /** Weights of the keyword and semantic lists in the fusion (tuned on the evaluation set: npm run eval:search). */
 export const HYBRID_WEIGHTS = {
   /** When some papers have every word (a title, a precise phrase), keyword evidence leads. */
@@ -115,13 +121,15 @@ export class SearchService {
         ids = semantic;
         total = semantic.length;
       } else {
-        const keyword = this.index.rankedIds(q, depth, { count: true });
+        // Counting every match is costly for common words; fewer matches than asked for are the count.
+        const keyword = this.index.rankedIds(q, depth, { titlesWhenCommon: true });
+        if (keyword.ids.length === depth) keyword.total = this.index.rankedIds(q, 0, { count: true, titlesWhenCommon: true }).total;
         const strict = keyword.ids.length > 0;
-        // Papers with every word first, then papers with some of them, so long descriptive queries still bring
-        // keyword evidence to the fusion.
-        if (keyword.ids.length < depth && q.terms.length + q.phrases.length > 1) {
+        // Few papers with every word (typical of a description in other words): add papers with some of them, so
+        // long descriptive queries still bring keyword evidence to the fusion.
+        if (keyword.ids.length < HYBRID_RELAX_BELOW && q.terms.length + q.phrases.length > 1) {
           const seen = new Set(keyword.ids);
-          const some = this.index.rankedIds(q, depth, { any: true });
+          const some = this.index.rankedIds(q, depth, { any: true, titlesWhenCommon: true });
           keyword.ids.push(...some.ids.filter((id) => !seen.has(id)).slice(0, depth - keyword.ids.length));
         }
         ids = reciprocalRankFusion([
