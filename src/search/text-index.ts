@@ -13,9 +13,11 @@ export const BM25_WEIGHTS = [10, 4, 1] as const;
 /** Highlight markers: control characters, which validation strips from stored text, so they cannot collide. */
 export const MARK_START = '\u0002';
 export const MARK_END = '\u0003';
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
 /** FTS5's rank function for relevance: BM25 with the field weights. */
 const RANK_FUNCTION = `bm25(${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`;
+/** The same for the titles table (title, authors). */
+const TITLE_RANK_FUNCTION = `bm25(${BM25_WEIGHTS.slice(0, 2).map((w) => w.toFixed(1)).join(', ')})`;
 const TOKENIZER = "'porter unicode61 remove_diacritics 2'";
 /** What decides the index file's contents (the benchmark's cache key): changes to query code leave it alone. */
 export const INDEX_LAYOUT = `schema ${SCHEMA_VERSION}, tokenizer ${TOKENIZER}`;
@@ -126,7 +128,7 @@ export class TextIndex {
     const version = this.meta('schema');
     if (version === SCHEMA_VERSION) return;
     this.db.exec(`
-      drop table if exists docs_fts; drop table if exists doc_categories; drop table if exists docs;
+      drop table if exists docs_fts; drop table if exists titles_fts; drop table if exists doc_categories; drop table if exists docs;
       create table docs (
         rowid integer primary key, paper_id text not null unique, published text not null, feed_date text,
         upvotes integer not null default 0);
@@ -135,6 +137,9 @@ export class TextIndex {
       create table doc_categories (category text not null, doc integer not null, primary key (category, doc)) without rowid;
       create index doc_categories_doc on doc_categories (doc);
       create virtual table docs_fts using fts5 (title, authors, abstract, tokenize = ${TOKENIZER});
+      -- Titles and authors again, without stored text or abstracts: posting lists a tenth as long, for ranking when
+      -- every query word is common (see rankedIds).
+      create virtual table titles_fts using fts5 (title, authors, content = '', contentless_delete = 1, tokenize = ${TOKENIZER});
     `);
     this.setMeta('schema', SCHEMA_VERSION);
     this.setMeta('cursor', '0');
@@ -174,6 +179,8 @@ export class TextIndex {
     const updateDoc = this.db.prepare('update docs set published = ?, feed_date = ?, upvotes = ? where rowid = ?');
     const deleteFts = this.db.prepare('delete from docs_fts where rowid = ?');
     const insertFts = this.db.prepare('insert into docs_fts (rowid, title, authors, abstract) values (?, ?, ?, ?)');
+    const deleteTitle = this.db.prepare('delete from titles_fts where rowid = cast(? as integer)');
+    const insertTitle = this.db.prepare('insert into titles_fts (rowid, title, authors) values (?, ?, ?)');
     const deleteCats = this.db.prepare('delete from doc_categories where doc = ?');
     const insertCat = this.db.prepare('insert or ignore into doc_categories (category, doc) values (?, ?)');
     const deleteDoc = this.db.prepare('delete from docs where rowid = ?');
@@ -184,15 +191,18 @@ export class TextIndex {
         else {
           updateDoc.run(d.published, d.feedDate, d.upvotes, rowid);
           deleteFts.run(rowid);
+          deleteTitle.run(rowid);
           deleteCats.run(rowid);
         }
         insertFts.run(rowid, d.title, d.authors.join(', '), d.abstract);
+        insertTitle.run(rowid, d.title, d.authors.join(', '));
         for (const c of d.categories) insertCat.run(c, rowid);
       }
       for (const id of removed) {
         const rowid = findRow.get(id) as number | undefined;
         if (rowid === undefined) continue;
         deleteFts.run(rowid);
+        deleteTitle.run(rowid);
         deleteCats.run(rowid);
         deleteDoc.run(rowid);
       }
@@ -202,7 +212,7 @@ export class TextIndex {
 
   /** Empties the index (for a rebuild). */
   clear(): void {
-    this.db.exec('delete from docs_fts; delete from doc_categories; delete from docs;');
+    this.db.exec('delete from docs_fts; delete from titles_fts; delete from doc_categories; delete from docs;');
     this.setMeta('cursor', '0');
   }
 
@@ -218,11 +228,11 @@ export class TextIndex {
   }
 
   /** WHERE clauses and parameters shared by the search and its facets. */
-  private filters(q: ParsedQuery, match: string | null | undefined): { joins: string; where: string[]; params: unknown[] } {
+  private filters(q: ParsedQuery, match: string | null | undefined, table = 'docs_fts'): { joins: string; where: string[]; params: unknown[] } {
     const where: string[] = [];
     const params: unknown[] = [];
     if (match) {
-      where.push('docs_fts match ?');
+      where.push(`${table} match ?`);
       params.push(match);
     }
     if (q.from) {
@@ -246,7 +256,7 @@ export class TextIndex {
       where.push('d.rowid not in (select rowid from docs_fts where docs_fts match ?)');
       params.push(q.excluded.map((w) => `"${w.join(' ')}"`).join(' OR '));
     }
-    return { joins: match ? 'docs_fts join docs d on d.rowid = docs_fts.rowid' : 'docs d', where, params };
+    return { joins: match ? `${table} join docs d on d.rowid = ${table}.rowid` : 'docs d', where, params };
   }
 
   /**
@@ -296,26 +306,27 @@ export class TextIndex {
    * number of matches when `count` is asked.
    */
   rankedIds(q: ParsedQuery, limit: number, opts: { any?: boolean; count?: boolean; titlesWhenCommon?: boolean } = {}): { ids: string[]; total: number } {
-    let match = this.expression(q, opts.any);
+    const match = this.expression(q, opts.any);
     if (match === null) return { ids: [], total: 0 };
-    if (opts.titlesWhenCommon && this.allCommon(q)) {
-      // Every word is common: ranking all papers having them all would cost about as much as the corpus is large, so
-      // the keyword list holds the papers with every word in the title (meaning covers the abstracts).
-      match = `{title} : (${match})`;
-    }
-    const { joins, where, params } = this.filters(q, match);
+    // Every word common: ranking every paper that has them would cost in proportion to the corpus, so the list holds
+    // the papers with them in the title or authors, from the titles table (posting lists a tenth as long); meaning
+    // (the semantic list) covers the abstracts. Exclusions need the full text, so they keep the full index.
+    const table = opts.titlesWhenCommon && !q.excluded.length && this.allCommon(q) ? 'titles_fts' : 'docs_fts';
+    const rank = table === 'titles_fts' ? TITLE_RANK_FUNCTION : RANK_FUNCTION;
+    const { joins, where, params } = this.filters(q, match, table);
     const ids = this.db
-      .prepare(`select d.paper_id from ${joins} where ${where.join(' and ')} and docs_fts.rank match '${RANK_FUNCTION}' order by docs_fts.rank limit ?`)
+      .prepare(`select d.paper_id from ${joins} where ${where.join(' and ')} and ${table}.rank match '${rank}' order by ${table}.rank limit ?`)
       .pluck()
       .all(...params, limit) as string[];
     if (!opts.count) return { ids, total: ids.length };
     const total = (
       where.length === 1
-        ? this.db.prepare('select count(*) from docs_fts where docs_fts match ?').pluck().get(match)
+        ? this.db.prepare(`select count(*) from ${table} where ${table} match ?`).pluck().get(match)
         : this.db.prepare(`select count(*) from ${joins} where ${where.join(' and ')}`).pluck().get(...params)
     ) as number;
     return { ids, total };
   }
+
 
   /**
    * The MATCH expression: every word required, or with `any` some of them. Ranking "any of the words" costs BM25 over
