@@ -94,7 +94,7 @@ describe('known-item rule in hybrid search', () => {
 
 describe('hybrid keyword list when every word is common', () => {
   it('ranks only papers with the words in the title, so the cost does not grow with the corpus', () => {
-    const index = TextIndex.open(path.join(tempDir(), 'search.db'), { relaxedBudget: 3 });
+    const index = TextIndex.open(path.join(tempDir(), 'search.db'), { commonWordPapers: 3 });
     index.apply(
       [
         doc('title', 'Large language models', 'x'),

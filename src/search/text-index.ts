@@ -99,6 +99,12 @@ export const MIN_RELAXED_WORDS = 1;
 export const COMMON_WORD_PAPERS = 3_000;
 const DF_CACHE_SIZE = 50_000;
 
+/** Thresholds, for tests on small corpora. */
+export interface TextIndexOptions {
+  relaxedBudget?: number;
+  commonWordPapers?: number;
+}
+
 export class TextIndex {
   private readonly db: SQLite.Database;
   /** A small in-memory FTS5 table with the same tokenizer, where a page of results gets its highlights (see `marks`). */
@@ -110,12 +116,14 @@ export class TextIndex {
   private counted = { n: 0, at: -Infinity };
 
   private readonly relaxedBudget: number;
+  private readonly commonWordPapers: number;
 
   private constructor(
     readonly file: string,
-    opts: { relaxedBudget?: number } = {},
+    opts: TextIndexOptions = {},
   ) {
     this.relaxedBudget = opts.relaxedBudget ?? RELAXED_POSTINGS_BUDGET;
+    this.commonWordPapers = opts.commonWordPapers ?? COMMON_WORD_PAPERS;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new SQLite(file);
     this.db.pragma('busy_timeout = 5000');
@@ -124,7 +132,7 @@ export class TextIndex {
   }
 
   /** Opens (creating when needed) the index in `file`. An index of an older layout is emptied, to be rebuilt. */
-  static open(file: string, opts: { relaxedBudget?: number } = {}): TextIndex {
+  static open(file: string, opts: TextIndexOptions = {}): TextIndex {
     const index = new TextIndex(file, opts);
     index.migrate();
     return index;
@@ -367,7 +375,7 @@ export class TextIndex {
     const content = q.terms.filter((t) => !STOPWORDS.has(t));
     if (content.length === 0) return false;
     const df = this.docFrequencies(content);
-    return content.every((t) => (df.get(t) ?? 0) > COMMON_WORD_PAPERS);
+    return content.every((t) => (df.get(t) ?? 0) > this.commonWordPapers);
   }
 
   /**
