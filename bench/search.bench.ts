@@ -1244,7 +1244,8 @@ async function parent(argv: string[]): Promise<void> {
   console.log(`  2 words (half adjacent title words, half two words of one abstract): ${ex('kw2')}`);
   console.log(`  5 words (of one real paper): ${ex('kw5')}`);
   console.log(`  phrases for semantic/hybrid (3-6 consecutive words of a real title): ${ex('phrase')}`);
-  console.log('  queries are sent as typed (no trailing space), so the last word is also matched as a prefix, as in the app');
+  console.log('  queries are timed as submitted searches (a word means the word); search as you type (typing=1, the last word also');
+  console.log('  as a prefix) is timed in the breakdown: "bare + prefix on last word", "TextIndex.search (page + count)" and the typing probes');
 
   const idle = await runChild<object>('idle', {});
   const realCount = qf.vocab.docs;

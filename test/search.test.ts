@@ -92,7 +92,7 @@ describe.each(dialects)('search over a store on $name', ({ name, available, open
     let index: TextIndex;
     let sync: IndexSync;
     let search: SearchService;
-    const ids = async (q: string, opts: { sort?: 'relevance' | 'date' | 'upvotes' } = {}) => {
+    const ids = async (q: string, opts: { sort?: 'relevance' | 'date' | 'upvotes'; typing?: boolean } = {}) => {
       const r = await search.search({ q, ...opts });
       if (!r.ok) throw new Error(r.reason);
       return r.hits.map((h) => h.paper.id);
@@ -113,8 +113,10 @@ describe.each(dialects)('search over a store on $name', ({ name, available, open
 
     it('finds by words (stemmed), phrases, prefixes, authors, and excludes', async () => {
       expect(await ids('memorising ')).toEqual(['2501.00001']);
-      expect(await ids('memorizing')).toEqual(['2501.00001']); // porter stems both to "memor"; the typed prefix matches
-      expect(await ids('grok')).toEqual(['2501.00001']); // prefix of the last word
+      expect(await ids('memorizing', { typing: true })).toEqual(['2501.00001']); // porter stems both to "memor"; the typed prefix matches
+      expect(await ids('grok', { typing: true })).toEqual(['2501.00001']); // search as you type: prefix of the last word
+      expect(await ids('hamilt', { typing: true })).toEqual(['hep-th/9108002']);
+      expect(await ids('hamilt')).toEqual([]); // a submitted search means the word
       expect(await ids('"in-context learning"')).toEqual(['2503.00003', '2502.00002']);
       expect(await ids('"in-context learning" -survey')).toEqual(['2503.00003']);
       expect(await ids('author:lecun')).toEqual(['2503.00003']);
@@ -210,6 +212,11 @@ describe('GET /api/v1/search', () => {
     const xss = await app.inject({ url: `/api/v1/search?q=${encodeURIComponent('<script>alert(1)</script> grokking')}` });
     expect(xss.statusCode).toBe(200);
     for (const r of xss.json().results) expect(r.highlight.title).not.toContain('<script>');
+    // Search as you type: the unfinished last word matches as a prefix only when the client says it is typing.
+    const typed = (await app.inject({ url: '/api/v1/search?q=gro&typing=1' })).json();
+    expect(typed.total).toBeGreaterThanOrEqual(6);
+    expect((await app.inject({ url: '/api/v1/search?q=gro' })).json().total).toBe(0);
+    expect((await app.inject({ url: '/api/v1/search?q=grokking&typing=yes' })).json().message).toBe('typing must be 0 or 1.');
     await app.close();
   });
 });

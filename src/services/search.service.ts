@@ -23,6 +23,11 @@ export interface SearchRequest {
   page?: number;
   limit?: number;
   facets?: boolean;
+  /**
+   * Search as you type: the last word, unless followed by a space, also matches as the start of longer words. Off for
+   * submitted searches, where a word means the word (and prefix expansion costs time on every common word).
+   */
+  typing?: boolean;
 }
 
 export type SearchOutcome =
@@ -92,7 +97,7 @@ export class SearchService {
     const t0 = performance.now();
     const parsed = parseQuery(req.q);
     if (!parsed.ok) return parsed;
-    const q = parsed.query;
+    const q = req.typing ? parsed.query : { ...parsed.query, prefixLast: false };
     const limit = req.limit ?? 20;
     const page = req.page ?? 0;
     const sort = req.sort ?? 'relevance';

@@ -1,7 +1,8 @@
 /**
  * Paperboy's own search endpoint, richer than the Hugging Face one: filters in the query language, sort, paging,
  * highlights and facet counts.
- *   GET /api/v1/search?q=TEXT&mode=keyword|semantic|hybrid&sort=relevance|date|upvotes&page=0&limit=20&facets=1
+ *   GET /api/v1/search?q=TEXT&mode=keyword|semantic|hybrid&sort=relevance|date|upvotes&page=0&limit=20&facets=1&typing=1
+ *   (typing=1: search as you type, the unfinished last word also matches as a prefix)
  * -> { query, mode, total, page, limit, took_ms, results: [{ id, title, authors, published, categories, upvotes, feed_date,
  *      highlight: { title, snippet } }], facets?: { categories: [{value, count}], years: [{value, count}] } }
  * Highlights mark matched words with `<mark>` around HTML-escaped text.
@@ -53,8 +54,10 @@ export async function searchApiRoutes(app: FastifyInstance, deps: AppDeps): Prom
     if (mode !== undefined && !(MODES as readonly string[]).includes(mode)) throw badRequest(`mode must be one of ${MODES.join(', ')}.`);
     const facets = one(query, 'facets');
     if (facets !== undefined && facets !== '0' && facets !== '1') throw badRequest('facets must be 0 or 1.');
+    const typing = one(query, 'typing');
+    if (typing !== undefined && typing !== '0' && typing !== '1') throw badRequest('typing must be 0 or 1.');
     if (!deps.search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index.');
-    const r = await deps.search.search({ q, sort: sort as (typeof SORTS)[number], page, limit, facets: facets === '1', mode: mode as SearchMode | undefined });
+    const r = await deps.search.search({ q, sort: sort as (typeof SORTS)[number], page, limit, facets: facets === '1', mode: mode as SearchMode | undefined, typing: typing === '1' });
     if (!r.ok) throw badRequest(`q cannot be searched: ${r.reason}.`);
     reply.header('Cache-Control', 'public, max-age=30');
     return {
