@@ -58,8 +58,13 @@ export const HYBRID_RELAX_BELOW = 20;
 export const HYBRID_WEIGHTS = {
   /** When some papers have every word (a title, a precise phrase), keyword evidence leads. */
   strictKeyword: 20,
-  /** When none has them all (a half-remembered description), meaning counts as much as words. */
-  relaxedKeyword: 1,
+  /**
+   * When none has them all (a half-remembered description), papers with some of the words count three times as much
+   * as meaning. Evaluation (73 paraphrases, submitted searches without prefix matching): weight 1 → hybrid R@5 0.425,
+   * MRR@10 0.334 (= keyword); 2 → 0.438 / 0.336; 3 → 0.438 / 0.338. On each half of the set alone, 3 is at least as
+   * good as 1 on every measure, but hybrid does not beat keyword on both halves: the margin is within one query.
+   */
+  relaxedKeyword: 3,
   semantic: 1,
 };
 
