@@ -63,10 +63,43 @@ export interface PaperChangesTable {
   paper_id: string;
 }
 
+export type Role = 'user' | 'moderator' | 'admin';
+
+export interface UsersTable {
+  id: Generated<number>;
+  /** Lower-cased. */
+  email: string;
+  display_name: string | null;
+  affiliation: string | null;
+  role: Generated<Role>;
+  banned_at: string | null;
+  created_at: string;
+}
+
+export interface LoginTokensTable {
+  /** SHA-256 of the token in the emailed link; the token itself is never stored. */
+  token_hash: string;
+  email: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session cookie's value. */
+  id_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
   import_runs: ImportRunsTable;
   import_rejects: ImportRejectsTable;
   paper_changes: PaperChangesTable;
+  users: UsersTable;
+  login_tokens: LoginTokensTable;
+  sessions: SessionsTable;
 }

@@ -2,6 +2,7 @@
 import type SQLite from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { type Db, type Dialect, migrate } from './db.js';
+import { AccountRepository } from './account.repository.js';
 import { ChangeRepository } from './change.repository.js';
 import { FeedRepository } from './feed.repository.js';
 import { ImportRunRepository } from './import-run.repository.js';
@@ -13,10 +14,11 @@ export interface Repositories {
   changes: ChangeRepository;
   feed: FeedRepository;
   importRuns: ImportRunRepository;
+  accounts: AccountRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
-  return { papers: new PaperRepository(db, sqlite), changes: new ChangeRepository(db, sqlite), feed: new FeedRepository(db, dialect, sqlite), importRuns: new ImportRunRepository(db, dialect) };
+  return { papers: new PaperRepository(db, sqlite), changes: new ChangeRepository(db, sqlite), feed: new FeedRepository(db, dialect, sqlite), importRuns: new ImportRunRepository(db, dialect), accounts: new AccountRepository(db) };
 }
 
 export class Store implements Repositories {
@@ -24,6 +26,7 @@ export class Store implements Repositories {
   readonly changes: ChangeRepository;
   readonly feed: FeedRepository;
   readonly importRuns: ImportRunRepository;
+  readonly accounts: AccountRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -31,6 +34,7 @@ export class Store implements Repositories {
     this.changes = r.changes;
     this.feed = r.feed;
     this.importRuns = r.importRuns;
+    this.accounts = r.accounts;
   }
 
   get dialect() {

@@ -100,10 +100,54 @@ function m002(dialect: Dialect): Migration {
 }
 
 /** All migrations in order. Names sort lexically; never rename or edit one that has shipped. */
+/** Accounts: users, one-time sign-in links (hashes only) and sessions (hashes only). Issue 4. */
+function m003(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const t = db.schema.createTable('users');
+      await (dialect === 'postgres'
+        ? t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      )
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('display_name', 'text')
+        .addColumn('affiliation', 'text')
+        .addColumn('role', 'text', (c) => c.notNull().defaultTo('user'))
+        .addColumn('banned_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('login_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .execute();
+      // Rate limits count the links asked for an address recently.
+      await db.schema.createIndex('login_tokens_email_idx').on('login_tokens').columns(['email', 'created_at']).execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      // Sign-out everywhere deletes a user's sessions.
+      await db.schema.createIndex('sessions_user_idx').on('sessions').column('user_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table sessions`.execute(db);
+      await sql`drop table login_tokens`.execute(db);
+      await sql`drop table users`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect) };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect) };
     },
   };
 }
