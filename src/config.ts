@@ -37,6 +37,11 @@ export interface Config {
   embeddingsModelPath: string | null;
   /** With `onnx`: mean of the token vectors, or the [CLS] vector. */
   embeddingsPooling: 'mean' | 'cls';
+  /** SMTP server as a URL (smtp://user:pass@host:587, smtps://… for TLS), or null to write mail to `outboxDir`. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Where mail goes when no SMTP server is configured (development): one .eml file per message. */
+  outboxDir: string;
 }
 
 /** Derived from the config: which database and where. */
@@ -75,7 +80,7 @@ const schema = z.object({
     .refine((s) => /^(0|1|true|false|\d{1,2})$/.test(s), { message: 'expected 0/false, 1/true, or the number of proxies in front (e.g. 1)' })
     .transform((s): boolean | number => (s === 'true' ? true : s === 'false' ? false : Number(s)))
     .default(false),
-  // Off by default until hybrid ranking keeps title queries at keyword quality (issue 3; see docs/decisions/008).
+  // Semantic search with the corpus embedder shipped in models/ (docs/decisions/008, 010); `none` for keyword only.
   PAPERBOY_EMBEDDER: z.enum(['default', 'openai', 'onnx', 'none'], { message: 'expected default, openai, onnx or none' }).default('default'),
   EMBEDDINGS_URL: z.url({ protocol: /^https?$/, message: 'expected the http(s) base URL of an OpenAI-compatible server, e.g. http://127.0.0.1:11434' }).optional(),
   EMBEDDINGS_MODEL: z.string().trim().min(1).max(200).optional(),
@@ -83,6 +88,8 @@ const schema = z.object({
   EMBEDDINGS_MODEL_PATH: z.string().trim().min(1).optional(),
   EMBEDDINGS_POOLING: z.enum(['mean', 'cls'], { message: 'expected mean (sentence-transformers models) or cls (bge models)' }).default('mean'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'expected smtp://user:password@host:587 or smtps://user:password@host:465' }).optional(),
+  MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
 });
 
 type RawEnv = Record<string, string | undefined>;
@@ -139,6 +146,9 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     embeddingsApiKey: c.EMBEDDINGS_API_KEY ?? null,
     embeddingsModelPath: c.EMBEDDINGS_MODEL_PATH ? path.resolve(c.EMBEDDINGS_MODEL_PATH) : null,
     embeddingsPooling: c.EMBEDDINGS_POOLING,
+    smtpUrl: c.SMTP_URL ?? null,
+    mailFrom: c.MAIL_FROM,
+    outboxDir: path.join(path.resolve(c.PAPERBOY_DATA), 'outbox'),
   };
 }
 

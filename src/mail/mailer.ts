@@ -1,0 +1,97 @@
+/**
+ * Outgoing mail through nodemailer: an SMTP server when SMTP_URL is set, otherwise (development) one `.eml` file per
+ * message in the outbox folder, whose path is logged so a developer can open the sign-in link or the digest.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
+}
+
+export interface SentMail {
+  messageId: string;
+  /** `smtp` or the path of the written .eml file. */
+  via: string;
+}
+
+export interface Mailer {
+  send(message: MailMessage): Promise<SentMail>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  smtpUrl: string | null;
+  from: string;
+  outboxDir: string;
+  log?: (msg: string) => void;
+  /** SMTP timeouts (ms). */
+  timeoutMs?: number;
+}
+
+export function createMailer(opts: MailerOptions): Mailer {
+  return opts.smtpUrl ? new SmtpMailer(opts.smtpUrl, opts.from, opts.timeoutMs ?? 30_000) : new OutboxMailer(opts.outboxDir, opts.from, opts.log ?? (() => {}));
+}
+
+class SmtpMailer implements Mailer {
+  private readonly transport: Transporter;
+
+  constructor(
+    url: string,
+    private readonly from: string,
+    timeoutMs: number,
+  ) {
+    const u = new URL(url);
+    this.transport = nodemailer.createTransport({
+      host: u.hostname,
+      port: Number(u.port) || (u.protocol === 'smtps:' ? 465 : 587),
+      secure: u.protocol === 'smtps:',
+      auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
+  }
+
+  async send(m: MailMessage): Promise<SentMail> {
+    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+    return { messageId: info.messageId, via: 'smtp' };
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+class OutboxMailer implements Mailer {
+  private readonly transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+
+  constructor(
+    private readonly dir: string,
+    private readonly from: string,
+    private readonly log: (msg: string) => void,
+  ) {}
+
+  async send(m: MailMessage): Promise<SentMail> {
+    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+    fs.mkdirSync(this.dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const file = path.join(this.dir, `${stamp}-${crypto.randomBytes(4).toString('hex')}.eml`);
+    // Written whole, then renamed: a reader never sees half a message.
+    fs.writeFileSync(`${file}.tmp`, info.message as Buffer);
+    fs.renameSync(`${file}.tmp`, file);
+    this.log(`mail to ${m.to} ("${m.subject}") written to ${file} (no SMTP_URL set)`);
+    return { messageId: info.messageId, via: file };
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
