@@ -99,6 +99,14 @@ export const MIN_RELAXED_WORDS = 1;
 export const COMMON_WORD_PAPERS = 3_000;
 const DF_CACHE_SIZE = 50_000;
 
+/** How hybrid's keyword lists are made (see rankedIds). */
+export interface KeywordListOptions {
+  /** Papers with some of the words (relaxed matching) instead of all of them. */
+  any?: boolean;
+  /** Rank the titles table when every word is common. */
+  titlesWhenCommon?: boolean;
+}
+
 /** Thresholds, for tests on small corpora. */
 export interface TextIndexOptions {
   relaxedBudget?: number;
@@ -304,43 +312,52 @@ export class TextIndex {
         for (const r of rows) Object.assign(r, marks.get(r.rowid));
       }
     }
-    // Without filters the count needs the text index alone.
-    const total = (
-      match && where.length === 1
-        ? this.db.prepare('select count(*) n from docs_fts where docs_fts match ?').get(match)
-        : this.db.prepare(`select count(*) n from ${joins} ${whereSql}`).get(...params)
-    ) as { n: number };
+    const total = this.countMatches(q, match);
     return {
-      total: total.n,
+      total,
       hits: rows.map((r) => ({ paperId: r.paper_id, titleMarked: r.title_marked ?? '', snippetMarked: r.snippet_marked })),
     };
   }
 
-  /**
-   * Paper ids of the best `limit` matches by relevance, without highlights (the keyword list of hybrid search), and the
-   * number of matches when `count` is asked.
-   */
-  rankedIds(q: ParsedQuery, limit: number, opts: { any?: boolean; count?: boolean; titlesWhenCommon?: boolean } = {}): { ids: string[]; total: number } {
-    const match = this.expression(q, opts.any);
-    if (match === null) return { ids: [], total: 0 };
-    // Every word common: ranking every paper that has them would cost in proportion to the corpus, so the list holds
-    // the papers with them in the title or authors, from the titles table (posting lists a tenth as long); meaning
-    // (the semantic list) covers the abstracts. Exclusions need the full text, so they keep the full index.
-    const table = opts.titlesWhenCommon && !q.excluded.length && this.allCommon(q) ? 'titles_fts' : 'docs_fts';
+  /** Paper ids of the best `limit` matches by relevance, without highlights (the keyword lists of hybrid search). */
+  rankedIds(q: ParsedQuery, limit: number, opts: KeywordListOptions = {}): string[] {
+    const source = this.keywordSource(q, opts);
+    if (!source) return [];
+    const { table, match } = source;
     const rank = table === 'titles_fts' ? TITLE_RANK_FUNCTION : RANK_FUNCTION;
     const { joins, where, params } = this.filters(q, match, table);
-    const ids = this.db
+    return this.db
       .prepare(`select d.paper_id from ${joins} where ${where.join(' and ')} and ${table}.rank match '${rank}' order by ${table}.rank limit ?`)
       .pluck()
       .all(...params, limit) as string[];
-    if (!opts.count) return { ids, total: ids.length };
-    const total = (
-      where.length === 1
-        ? this.db.prepare(`select count(*) from ${table} where ${table} match ?`).pluck().get(match)
-        : this.db.prepare(`select count(*) from ${joins} where ${where.join(' and ')}`).pluck().get(...params)
-    ) as number;
-    return { ids, total };
   }
+
+  /** How many papers `rankedIds` chooses from (counting needs no ranking, so it is asked separately, when needed). */
+  matchCount(q: ParsedQuery, opts: KeywordListOptions = {}): number {
+    const source = this.keywordSource(q, opts);
+    return source ? this.countMatches(q, source.match, source.table) : 0;
+  }
+
+  /**
+   * The MATCH expression and the table it runs on. When every word is common, ranking every paper that has them would
+   * cost in proportion to the corpus, so hybrid's list holds the papers with them in the title or authors, from the
+   * titles table (posting lists a tenth as long); meaning (the semantic list) covers the abstracts. Exclusions need
+   * the full text, so they keep the full index.
+   */
+  private keywordSource(q: ParsedQuery, opts: KeywordListOptions): { match: string; table: 'docs_fts' | 'titles_fts' } | null {
+    const match = this.expression(q, opts.any);
+    if (match === null) return null;
+    const table = opts.titlesWhenCommon && !q.excluded.length && this.allCommon(q) ? 'titles_fts' : 'docs_fts';
+    return { match, table };
+  }
+
+  /** Matches of `match` in `table` passing the query's filters; without filters the text index alone is counted. */
+  private countMatches(q: ParsedQuery, match: string | null, table: 'docs_fts' | 'titles_fts' = 'docs_fts'): number {
+    const { joins, where, params } = this.filters(q, match, table);
+    if (match && where.length === 1) return this.db.prepare(`select count(*) from ${table} where ${table} match ?`).pluck().get(match) as number;
+    return this.db.prepare(`select count(*) from ${joins} ${where.length ? `where ${where.join(' and ')}` : ''}`).pluck().get(...params) as number;
+  }
+
 
 
   /**

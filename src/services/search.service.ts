@@ -131,23 +131,23 @@ export class SearchService {
         ids = semantic;
         total = semantic.length;
       } else {
+        const keywordIds = this.index.rankedIds(q, depth, { titlesWhenCommon: true });
         // Counting every match is costly for common words; fewer matches than asked for are the count.
-        const keyword = this.index.rankedIds(q, depth, { titlesWhenCommon: true });
-        if (keyword.ids.length === depth) keyword.total = this.index.rankedIds(q, 0, { count: true, titlesWhenCommon: true }).total;
-        const strict = keyword.ids.length > 0;
+        const keywordTotal = keywordIds.length === depth ? this.index.matchCount(q, { titlesWhenCommon: true }) : keywordIds.length;
+        const strict = keywordIds.length > 0;
         // Few papers with every word (typical of a description in other words): add papers with some of them, so
         // long descriptive queries still bring keyword evidence to the fusion.
-        if (keyword.ids.length < HYBRID_RELAX_BELOW && q.terms.length + q.phrases.length > 1) {
-          const seen = new Set(keyword.ids);
+        if (keywordIds.length < HYBRID_RELAX_BELOW && q.terms.length + q.phrases.length > 1) {
+          const seen = new Set(keywordIds);
           const some = this.index.rankedIds(q, depth, { any: true, titlesWhenCommon: true });
-          keyword.ids.push(...some.ids.filter((id) => !seen.has(id)).slice(0, depth - keyword.ids.length));
+          keywordIds.push(...some.filter((id) => !seen.has(id)).slice(0, depth - keywordIds.length));
         }
         ids = reciprocalRankFusion([
-          { ids: keyword.ids, weight: strict ? HYBRID_WEIGHTS.strictKeyword : HYBRID_WEIGHTS.relaxedKeyword },
+          { ids: keywordIds, weight: strict ? HYBRID_WEIGHTS.strictKeyword : HYBRID_WEIGHTS.relaxedKeyword },
           { ids: semantic, weight: HYBRID_WEIGHTS.semantic },
         ]);
-        if (strict) ids = this.titleMatchesFirst(req.q, q, keyword.ids, ids);
-        total = Math.max(keyword.total, ids.length);
+        if (strict) ids = this.titleMatchesFirst(req.q, q, keywordIds, ids);
+        total = Math.max(keywordTotal, ids.length);
       }
       // Highlights for the shown page only: the query's words wherever they occur.
       const pageIds = ids.slice(page * limit, (page + 1) * limit);
