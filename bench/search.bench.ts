@@ -42,7 +42,7 @@ import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import SQLite from 'better-sqlite3';
 import cliProgress from 'cli-progress';
-import { type ParsedQuery, parseQuery } from '../src/domain/query-parser.js';
+import { indexWords, type ParsedQuery, parseQuery } from '../src/domain/query-parser.js';
 import { openFileSource } from '../src/ingest/file-source.js';
 import type { Embedder } from '../src/search/embedder.js';
 import { IndexSync, type SemanticParts } from '../src/search/index-sync.js';
@@ -164,17 +164,6 @@ const indexHash = () => hashFiles(['src/search/index-sync.ts'], BUILD_VERSION + 
 /** What shapes the vectors. */
 const embedderHash = () =>
   hashFiles(['src/search/embedders', 'src/search/embedder.ts', 'src/search/vector-index.ts', 'models', path.relative(PROJECT_ROOT, DEFAULT_EMBEDDER)], BUILD_VERSION);
-
-/** Words as the query parser and FTS5's unicode61 see them: letters and digits, lower-cased, without diacritics. */
-function tokens(text: string): string[] {
-  return (
-    text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  );
-}
 
 /** Words left out of generated keyword queries: function words, boilerplate, LaTeX command names. */
 const STOPWORDS = new Set(
@@ -382,7 +371,7 @@ async function generateQueries(): Promise<QueryFile> {
   const real = await loadReal(REAL_FILE);
   const docs = real.titles.length;
   const df = new Map<string, number>();
-  const docWords = (i: number) => tokens(`${real.titles[i]} ${real.abstracts[i]}`);
+  const docWords = (i: number) => indexWords(`${real.titles[i]} ${real.abstracts[i]}`);
   for (let i = 0; i < docs; i++) for (const w of new Set(docWords(i))) df.set(w, (df.get(w) ?? 0) + 1);
   const content = (w: string) => /^[a-z]{3,}$/.test(w) && !STOPWORDS.has(w) && (df.get(w) ?? 0) >= 2;
   const commonDfMin = Math.round(docs * 0.01);
@@ -421,7 +410,7 @@ async function generateQueries(): Promise<QueryFile> {
   };
   // Half the 2-word queries are adjacent content words from a real title ("graph neural", "diffusion models").
   const titlePair = (): QueryItem | null => {
-    const ws = tokens(real.titles[r.int(docs)]!);
+    const ws = indexWords(real.titles[r.int(docs)]!);
     const pairs: string[] = [];
     for (let i = 0; i + 1 < ws.length; i++) if (content(ws[i]!) && content(ws[i + 1]!) && ws[i] !== ws[i + 1]) pairs.push(`${ws[i]} ${ws[i + 1]}`);
     return pairs.length ? { q: pairs[r.int(pairs.length)]! } : null;
@@ -430,7 +419,7 @@ async function generateQueries(): Promise<QueryFile> {
   const kw5 = fill(() => fromPaper(5));
   // Short natural phrases for semantic/hybrid: 3-6 consecutive words of a real title, at least two of them content words.
   const phrase = fill(() => {
-    const ws = tokens(real.titles[r.int(docs)]!);
+    const ws = indexWords(real.titles[r.int(docs)]!);
     if (ws.length < 3) return null;
     const len = Math.min(ws.length, 3 + r.int(4));
     const start = r.int(ws.length - len + 1);

@@ -32,15 +32,20 @@ export type QueryParse = { ok: true; query: ParsedQuery } | { ok: false; reason:
 export const MAX_QUERY_CHARS = 1_000;
 export const MAX_QUERY_PARTS = 32;
 
-/** Splits text into index words: letters and digits (any script), lower-cased, without diacritics. */
-export function words(text: string): string[] {
+/** Splits text into words as FTS5's unicode61 sees them: letters and digits (any script), lower-cased, without diacritics. */
+export function indexWords(text: string): string[] {
   return (
     text
       .normalize('NFKD')
       .replace(/\p{M}+/gu, '')
       .toLowerCase()
       .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).slice(0, MAX_QUERY_PARTS);
+  );
+}
+
+/** The words of a part of a query (at most MAX_QUERY_PARTS). */
+export function words(text: string): string[] {
+  return indexWords(text).slice(0, MAX_QUERY_PARTS);
 }
 
 const FIELD = /^(-?)(author|au|cat|category|year|from|to):(.*)$/i;

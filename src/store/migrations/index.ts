@@ -2,9 +2,16 @@
  * Migrations, in code so they load the same under tsx, vitest and a compiled build. Each is written once for both
  * dialects; `dialect` is passed where the databases differ (auto-increment keys).
  */
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 type Dialect = 'sqlite' | 'postgres';
+
+/** Adds an auto-numbered integer primary key: an identity column on PostgreSQL, autoincrement on SQLite. */
+function withKey(t: CreateTableBuilder<string, never>, name: string, dialect: Dialect): CreateTableBuilder<string, string> {
+  return dialect === 'postgres'
+    ? t.addColumn(name, 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+    : t.addColumn(name, 'integer', (c) => c.primaryKey().autoIncrement());
+}
 
 function m001(dialect: Dialect): Migration {
   return {
@@ -46,12 +53,7 @@ function m001(dialect: Dialect): Migration {
       await db.schema.createIndex('feed_entries_date_idx').on('feed_entries').columns(['feed_date', 'imported_upvotes']).execute();
       // `submitter=` filters within a date range, which the date index narrows first; no index of its own.
 
-      const idColumn = (t: ReturnType<Kysely<unknown>['schema']['createTable']>) =>
-        dialect === 'postgres'
-          ? t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-          : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement());
-
-      await idColumn(db.schema.createTable('import_runs'))
+      await withKey(db.schema.createTable('import_runs'), 'id', dialect)
         .addColumn('source', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('started_at', 'text', (c) => c.notNull())
@@ -66,7 +68,7 @@ function m001(dialect: Dialect): Migration {
         .addColumn('heartbeat_at', 'text')
         .execute();
 
-      await idColumn(db.schema.createTable('import_rejects'))
+      await withKey(db.schema.createTable('import_rejects'), 'id', dialect)
         .addColumn('run_id', 'integer', (c) => c.notNull().references('import_runs.id').onDelete('cascade'))
         .addColumn('location', 'text', (c) => c.notNull())
         .addColumn('reason', 'text', (c) => c.notNull())
@@ -83,11 +85,7 @@ function m001(dialect: Dialect): Migration {
 function m002(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      const t = db.schema.createTable('paper_changes');
-      await (dialect === 'postgres'
-        ? t.addColumn('seq', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-        : t.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
-      )
+      await withKey(db.schema.createTable('paper_changes'), 'seq', dialect)
         .addColumn('paper_id', 'text', (c) => c.notNull())
         .execute();
       // Papers stored before the log existed are changes the index has not seen yet.
@@ -104,11 +102,7 @@ function m002(dialect: Dialect): Migration {
 function m003(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      const t = db.schema.createTable('users');
-      await (dialect === 'postgres'
-        ? t.addColumn('id', 'integer', (c) => c.primaryKey().generatedByDefaultAsIdentity())
-        : t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-      )
+      await withKey(db.schema.createTable('users'), 'id', dialect)
         .addColumn('email', 'text', (c) => c.notNull().unique())
         .addColumn('display_name', 'text')
         .addColumn('affiliation', 'text')
