@@ -3,14 +3,12 @@
  * day, feed day = published day) plus papers written to a temp JSONL file for multi-paper days, ranking ties,
  * pagination, XSS, math and an old-style id.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedService } from '../src/services/feed.service.js';
 import { createApp } from '../src/web/app.js';
-import { seededApp, sqliteStore, tempDir } from './helpers/app.js';
+import { seededApp, sqliteStore } from './helpers/app.js';
 
 type Rec = Record<string, unknown>;
 const paper = (o: Rec): Rec => ({ authors: ['Ann Author'], categories: ['cs.LG'], abstract: 'An abstract.', ...o });
@@ -48,9 +46,7 @@ const EXTRA: Rec[] = [
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  const file = path.join(tempDir(), 'extra.jsonl');
-  fs.writeFileSync(file, EXTRA.map((r) => JSON.stringify(r)).join('\n'));
-  ({ app } = await seededApp({ files: [file] }));
+  ({ app } = await seededApp({ papers: EXTRA }));
 });
 afterAll(async () => {
   await app?.close();

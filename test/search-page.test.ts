@@ -2,13 +2,11 @@
  * The search page over the real app, a real SQLite store and a real search index: the 55 seed papers plus papers
  * written to a temp JSONL file for math, XSS, snippets cut inside math, and paging (45 "quokka" papers).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedService } from '../src/services/feed.service.js';
 import { createApp } from '../src/web/app.js';
-import { seededApp, sqliteStore, tempDir } from './helpers/app.js';
+import { seededApp, sqliteStore } from './helpers/app.js';
 
 type Rec = Record<string, unknown>;
 const paper = (o: Rec): Rec => ({ authors: ['Ann Author'], categories: ['cs.LG'], abstract: 'An abstract.', ...o });
@@ -50,9 +48,7 @@ const GROKKING = ['2310.19470', '2501.04697', '2310.13061', '2506.21551', '2310.
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  const file = path.join(tempDir(), 'extra.jsonl');
-  fs.writeFileSync(file, EXTRA.map((r) => JSON.stringify(r)).join('\n'));
-  ({ app } = await seededApp({ files: [file] }));
+  ({ app } = await seededApp({ papers: EXTRA }));
 });
 afterAll(async () => {
   await app?.close();

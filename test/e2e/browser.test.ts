@@ -3,10 +3,8 @@
  * previous day with papers, a paper with math (typeset by KaTeX, no raw `$`), and the copy-BibTeX enhancement.
  * Skipped with a message when Chromium is missing, unless PAPERBOY_REQUIRE_BROWSER=1 (then it fails).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededApp, tempDir } from '../helpers/app.js';
+import { seededApp } from '../helpers/app.js';
 import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
 
 /** A paper with math on 2025-09-25, the seed's second-latest day (the latest is 2025-09-30). */
@@ -24,9 +22,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: daily feed to a 
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
 
   beforeAll(async () => {
-    const file = path.join(tempDir(), 'math.jsonl');
-    fs.writeFileSync(file, JSON.stringify(MATH_PAPER));
-    const { app } = await seededApp({ files: [file] });
+    const { app } = await seededApp({ papers: [MATH_PAPER] });
     server = await listen(app);
   });
   afterAll(async () => {

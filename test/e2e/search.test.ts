@@ -4,10 +4,8 @@
  * typeset (KaTeX's styles allowed by the page's CSP) with the matched word still highlighted.
  * Skipped with a message when Chromium is missing, unless PAPERBOY_REQUIRE_BROWSER=1 (then it fails).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededApp, tempDir } from '../helpers/app.js';
+import { seededApp } from '../helpers/app.js';
 import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
 
 const MATH_PAPER = {
@@ -24,9 +22,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: search from the 
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
 
   beforeAll(async () => {
-    const file = path.join(tempDir(), 'math.jsonl');
-    fs.writeFileSync(file, JSON.stringify(MATH_PAPER));
-    const { app } = await seededApp({ files: [file] });
+    const { app } = await seededApp({ papers: [MATH_PAPER] });
     server = await listen(app);
   });
   afterAll(async () => {

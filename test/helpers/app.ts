@@ -32,12 +32,21 @@ export async function importFiles(store: Store, ...files: string[]): Promise<voi
   for (const f of files) await new PaperImporter(store).run(new JsonlFileSource(f));
 }
 
-/** The real app over a store holding the seed papers (and any extra files). `nowMs` pins the clock for trending. */
+/**
+ * The real app over a store holding the seed papers, then any extra files, then `papers` (records in the JSONL
+ * import format). `nowMs` pins the clock for trending.
+ */
 export async function seededApp(
-  opts: { files?: string[]; nowMs?: number; store?: Store; rateLimitPerMinute?: number } = {},
+  opts: { files?: string[]; papers?: readonly object[]; nowMs?: number; store?: Store; rateLimitPerMinute?: number } = {},
 ): Promise<{ app: FastifyInstance; store: Store; index: TextIndex; sync: IndexSync }> {
   const store = opts.store ?? (await sqliteStore());
-  await importFiles(store, SEED_PAPERS, ...(opts.files ?? []));
+  const files = [...(opts.files ?? [])];
+  if (opts.papers?.length) {
+    const file = path.join(tempDir(), 'extra.jsonl');
+    fs.writeFileSync(file, opts.papers.map((r) => JSON.stringify(r)).join('\n'));
+    files.push(file);
+  }
+  await importFiles(store, SEED_PAPERS, ...files);
   const feed = new FeedService(store, opts.nowMs === undefined ? Date.now : () => opts.nowMs!);
   const index = TextIndex.open(path.join(tempDir(), 'search.db'));
   const sync = new IndexSync(store, index);
