@@ -12,7 +12,6 @@
  *
  * Usage: npm run bench:ingest [-- <file.jsonl.gz> [rounds]]     (default: ../shared/data/arxiv-87k.jsonl.gz, 3 rounds)
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,12 +23,11 @@ import { JsonlFileSource } from '../src/ingest/jsonl.source.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { openDatabase } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
+import { hasGnuTime, reportResult, runMeasured } from './lib/child.js';
 
 const THIS_FILE = import.meta.filename;
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const DEFAULT_FILE = path.resolve(PROJECT_ROOT, '..', 'shared', 'data', 'arxiv-87k.jsonl.gz');
-const GNU_TIME = '/usr/bin/time';
-const RESULT_PREFIX = 'BENCH_RESULT ';
 
 type Mode = 'idle' | 'gunzip' | 'raw' | 'source' | 'ingest' | 'reimport';
 const MODES: readonly Mode[] = ['idle', 'gunzip', 'raw', 'source', 'ingest', 'reimport'];
@@ -174,41 +172,13 @@ async function child(mode: Mode, file: string, dbFile: string): Promise<void> {
   else if (mode === 'gunzip' || mode === 'raw') r = { mode, records: await rawParse(file, mode === 'raw') };
   else if (mode === 'source') r = { mode, records: await sourceParse(file) };
   else r = await ingest(mode, file, dbFile);
-  const ms = performance.now() - t0;
-  // On Linux maxRSS is in kilobytes.
-  const out: ChildResult = { ...r, ms, selfMaxRssKb: process.resourceUsage().maxRSS };
-  process.stdout.write(RESULT_PREFIX + JSON.stringify(out) + '\n');
+  reportResult({ ...r, ms: performance.now() - t0 });
 }
 
 // --------------------------------------------------------------------------------------------------------------- parent
 
 function runChild(mode: Mode, file: string, dbFile: string): Promise<Measurement> {
-  const useTime = fs.existsSync(GNU_TIME);
-  const timeOut = path.join(os.tmpdir(), `paperboy-bench-time-${process.pid}-${mode}.txt`);
-  const nodeArgs = ['--import', 'tsx', THIS_FILE, '--child', mode, file, dbFile];
-  const [cmd, args] = useTime ? [GNU_TIME, ['-v', '-o', timeOut, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.on('error', reject);
-    p.on('exit', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (code !== 0 || !line) return reject(new Error(`${mode} child failed (exit ${code}): ${stdout.slice(-2000)}`));
-      const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as ChildResult;
-      let peak = r.selfMaxRssKb;
-      let from: Measurement['rssFrom'] = 'getrusage';
-      if (useTime) {
-        const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(fs.readFileSync(timeOut, 'utf8'));
-        fs.rmSync(timeOut, { force: true });
-        if (m) {
-          peak = Number(m[1]);
-          from = 'time -v';
-        }
-      }
-      resolve({ ...r, peakRssKb: peak, rssFrom: from });
-    });
-  });
+  return runMeasured<ChildResult>(mode, ['--import', 'tsx', THIS_FILE, '--child', mode, file, dbFile], PROJECT_ROOT);
 }
 
 const median = (xs: number[]) => {
@@ -224,7 +194,7 @@ async function parent(file: string, rounds: number): Promise<void> {
   const stat = fs.statSync(file);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-'));
   console.log(`ingest benchmark: ${file} (${(stat.size / 1e6).toFixed(1)} MB), ${rounds} rounds, temp dir ${work}`);
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, peak RSS via ${fs.existsSync(GNU_TIME) ? `${GNU_TIME} -v` : 'getrusage in the child'}\n`);
+  console.log(`node ${process.version}, ${os.cpus().length} CPUs, peak RSS via ${hasGnuTime() ? '/usr/bin/time -v' : 'getrusage in the child'}\n`);
   const results: Record<Mode, Measurement[]> = { idle: [], gunzip: [], raw: [], source: [], ingest: [], reimport: [] };
   let dbBytes = 0;
   try {

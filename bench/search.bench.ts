@@ -32,7 +32,6 @@
  *   PAPERBOY_BENCH_EMBEDDER=path/to/module.ts  measure another embedder module exporting createDefaultEmbedder()
  *   BENCH_DEBUG=1                              print each breakdown timing as it is taken (stderr)
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,6 +51,7 @@ import { PaperImporter } from '../src/services/paper-importer.js';
 import { HYBRID_CANDIDATES, type SearchMode, SearchService } from '../src/services/search.service.js';
 import { openDatabase } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
+import { hasGnuTime, reportResult, runMeasured } from './lib/child.js';
 
 const THIS_FILE = import.meta.filename;
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -59,8 +59,6 @@ const REAL_FILE = path.resolve(PROJECT_ROOT, '..', 'shared', 'data', 'arxiv-87k.
 /** The embedder module (exporting `createDefaultEmbedder()`); PAPERBOY_BENCH_EMBEDDER points at another one to compare. */
 const DEFAULT_EMBEDDER = path.resolve(process.env.PAPERBOY_BENCH_EMBEDDER ?? path.join(PROJECT_ROOT, 'src', 'search', 'embedders', 'default.ts'));
 const CACHE_ROOT = process.env.PAPERBOY_BENCH_CACHE ?? path.join(os.tmpdir(), 'paperboy-bench-cache');
-const GNU_TIME = '/usr/bin/time';
-const RESULT_PREFIX = 'BENCH_RESULT ';
 /** Bump when the generator's output changes (the cache key of corpora and query sets). */
 const GENERATOR_VERSION = 'g1';
 /** Bump when this file's build steps change (part of the cache key of stores and indexes). */
@@ -904,8 +902,7 @@ async function child(mode: string, args: Record<string, unknown>): Promise<void>
   else if (mode === 'vector-probe') r = vectorProbeChild(args as { n: number; dims: number; queries: number });
   else if (mode === 'query') r = await queryChild(args as Parameters<typeof queryChild>[0]);
   else throw new Error(`unknown child mode ${mode}`);
-  const out = { result: r, wallMs: performance.now() - t0, selfMaxRssKb: process.resourceUsage().maxRSS };
-  process.stdout.write(RESULT_PREFIX + JSON.stringify(out) + '\n');
+  reportResult({ result: r, wallMs: performance.now() - t0 });
 }
 
 // ------------------------------------------------------------------------------------------------------------- parent
@@ -918,29 +915,10 @@ interface Measured<T> {
   at: string;
 }
 
-function runChild<T>(mode: string, args: object): Promise<Measured<T>> {
-  const useTime = fs.existsSync(GNU_TIME);
-  const timeOut = path.join(os.tmpdir(), `paperboy-search-bench-time-${process.pid}-${mode}.txt`);
+async function runChild<T>(mode: string, args: object): Promise<Measured<T>> {
   const nodeArgs = ['--max-old-space-size=8192', '--import', 'tsx', THIS_FILE, '--child', mode, JSON.stringify(args)];
-  const [cmd, cmdArgs] = useTime ? [GNU_TIME, ['-v', '-o', timeOut, process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, cmdArgs, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.on('error', reject);
-    p.on('exit', (code) => {
-      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (code !== 0 || !line) return reject(new Error(`${mode} child failed (exit ${code}): ${stdout.slice(-2000)}`));
-      const r = JSON.parse(line.slice(RESULT_PREFIX.length)) as { result: T; wallMs: number; selfMaxRssKb: number };
-      let peak = r.selfMaxRssKb;
-      if (useTime) {
-        const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(fs.existsSync(timeOut) ? fs.readFileSync(timeOut, 'utf8') : '');
-        fs.rmSync(timeOut, { force: true });
-        if (m) peak = Number(m[1]);
-      }
-      resolve({ result: r.result, wallMs: r.wallMs, peakRssKb: peak, at: new Date().toISOString() });
-    });
-  });
+  const r = await runMeasured<{ result: T; wallMs: number }>(mode, nodeArgs, PROJECT_ROOT);
+  return { result: r.result, wallMs: r.wallMs, peakRssKb: r.peakRssKb, at: new Date().toISOString() };
 }
 
 function readJson<T>(file: string): T | null {
@@ -1114,14 +1092,7 @@ function printSize(rep: SizeReport, idleKb: number): void {
     return [
       r.name,
       String(r.ours.length),
-      fmtMs(pct(r.ours, 50)),
-      fmtMs(pct(r.ours, 95)),
-      fmtMs(pct(r.ours, 99)),
-      fmtMs(pct(r.bare, 50)),
-      fmtMs(pct(r.bare, 95)),
-      fmtMs(pct(r.bare, 99)),
-      fmtRatio(pct(r.ours, 50) / pct(r.bare, 50)),
-      fmtRatio(pct(r.ours, 95) / pct(r.bare, 95)),
+      ...latencyCells(r),
       fmtRatio(pct(perQuery, 50)),
       fmtInt(pct(r.totals, 50)),
       `${Math.round((100 * r.relaxed) / Math.max(r.ours.length, 1))}%`,
@@ -1155,6 +1126,15 @@ function printSize(rep: SizeReport, idleKb: number): void {
   }
 }
 
+/** p50/p95/p99 of ours and of the bare query, and the p50 and p95 ratios. */
+function latencyCells(r: { ours: number[]; bare: number[] }): string[] {
+  return [
+    ...[50, 95, 99].map((p) => fmtMs(pct(r.ours, p))),
+    ...[50, 95, 99].map((p) => fmtMs(pct(r.bare, p))),
+    ...[50, 95].map((p) => fmtRatio(pct(r.ours, p) / pct(r.bare, p))),
+  ];
+}
+
 function printFinal(reports: SizeReport[]): void {
   console.log('\n================================================ summary ================================================');
   const rows: string[][] = [];
@@ -1163,14 +1143,7 @@ function printFinal(reports: SizeReport[]): void {
       rows.push([
         rep.size.label,
         r.name,
-        fmtMs(pct(r.ours, 50)),
-        fmtMs(pct(r.ours, 95)),
-        fmtMs(pct(r.ours, 99)),
-        fmtMs(pct(r.bare, 50)),
-        fmtMs(pct(r.bare, 95)),
-        fmtMs(pct(r.bare, 99)),
-        fmtRatio(pct(r.ours, 50) / pct(r.bare, 50)),
-        fmtRatio(pct(r.ours, 95) / pct(r.bare, 95)),
+        ...latencyCells(r),
       ]);
     }
   }
@@ -1219,7 +1192,7 @@ async function parent(argv: string[]): Promise<void> {
   const hasEmbedder = fs.existsSync(DEFAULT_EMBEDDER);
   console.log(`search benchmark: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${fmtBytes(os.totalmem())} RAM`);
   console.log(`cache: ${CACHE_ROOT} (corpora, query sets, stores and indexes are reused when their inputs are unchanged; --rebuild ignores it)`);
-  console.log(`peak RSS via ${fs.existsSync(GNU_TIME) ? `${GNU_TIME} -v` : 'getrusage'} of each step's own child process`);
+  console.log(`peak RSS via ${hasGnuTime() ? '/usr/bin/time -v' : 'getrusage'} of each step's own child process`);
   console.log(`semantic/hybrid: ${hasEmbedder ? `${path.relative(PROJECT_ROOT, DEFAULT_EMBEDDER)} found, will be measured` : `skipped (${path.relative(PROJECT_ROOT, DEFAULT_EMBEDDER)} does not exist yet)`}`);
 
   const { file: queriesFile, qf, cached: qCached } = await ensureQueries(rebuild);
