@@ -1,7 +1,7 @@
 /** Keyword search: the query language, the index and its sync from the store (on both dialects), the JSON API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { type ParsedQuery, parseQuery } from '../src/domain/query-parser.js';
+import { type ParsedQuery, parseQuery, textWords } from '../src/domain/query-parser.js';
 import type { PaperInput } from '../src/domain/paper.js';
 import { ArraySource } from '../src/ingest/array.source.js';
 import { IndexSync } from '../src/search/index-sync.js';
@@ -34,6 +34,10 @@ describe('query language', () => {
     expect(parsed('grokking ').prefixLast).toBe(false);
     expect(parsed('from:2025-01-01 to:2025-03-31 diffusion')).toMatchObject({ from: '2025-01-01', to: '2025-03-31', terms: ['diffusion'] });
     expect(parsed('Émile Zoé')).toMatchObject({ terms: ['emile', 'zoe'] });
+  });
+
+  it('gives the words of the text in the order typed, without fields and exclusions', () => {
+    expect(textWords('"In-context learning" -survey author:lecun cat:cs.LG year:2024 Grök')).toEqual(['in', 'context', 'learning', 'grok']);
   });
 
   it('turns index syntax into plain words, so nothing can be injected', () => {

@@ -48,7 +48,7 @@ export function words(text: string): string[] {
   return indexWords(text).slice(0, MAX_QUERY_PARTS);
 }
 
-const FIELD = /^(-?)(author|au|cat|category|year|from|to):(.*)$/i;
+const FIELD_NAME = /^(author|au|cat|category|year|from|to)$/i;
 const CATEGORY = /^[A-Za-z][A-Za-z-]*(\.[A-Za-z-]+)?$/;
 
 interface Token {
@@ -64,7 +64,7 @@ function tokenize(q: string): Token[] {
   const re = /(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))/g;
   for (const m of q.matchAll(re)) {
     const [, neg, field, quoted, bare] = m;
-    const fieldName = field && /^(author|au|cat|category|year|from|to)$/i.test(field) ? field.toLowerCase() : null;
+    const fieldName = field && FIELD_NAME.test(field) ? field.toLowerCase() : null;
     if (field && !fieldName) {
       // `foo:bar` is not a field: treat the whole thing as text.
       out.push({ text: `${field}:${quoted ?? bare ?? ''}`, quoted: quoted !== undefined, negated: neg === '-', field: null });
@@ -73,6 +73,13 @@ function tokenize(q: string): Token[] {
     out.push({ text: quoted ?? bare ?? '', quoted: quoted !== undefined, negated: neg === '-', field: fieldName });
   }
   return out;
+}
+
+/** The words of the query's text (not its fields, not its exclusions), in the order typed. */
+export function textWords(raw: string): string[] {
+  return tokenize(raw)
+    .filter((t) => !t.field && !t.negated)
+    .flatMap((t) => indexWords(t.text));
 }
 
 function yearRange(v: string): { from: string; to: string } | null {

@@ -1,6 +1,6 @@
 /** Search use case: parse the query, ask the index, and return papers with their feed data and highlights. */
 import { reciprocalRankFusion } from '../domain/fusion.js';
-import { hasText, indexWords, type ParsedQuery, parseQuery, words } from '../domain/query-parser.js';
+import { hasText, indexWords, type ParsedQuery, parseQuery, textWords } from '../domain/query-parser.js';
 import type { FeedItem } from '../store/feed.repository.js';
 import type { Store } from '../store/store.js';
 import type { SemanticParts } from '../search/index-sync.js';
@@ -166,7 +166,7 @@ export class SearchService {
    */
   private titleMatchesFirst(raw: string, q: ParsedQuery, keyword: readonly string[], fused: string[]): string[] {
     if (q.authors.length || q.excluded.length) return fused;
-    const wanted = words(raw.replace(/\b(?:cat|category|year|from|to|author|au):\S+/gi, ' '));
+    const wanted = textWords(raw);
     if (wanted.length < TITLE_MATCH_MIN_WORDS) return fused;
     const titles = this.index.titles(keyword.slice(0, TITLE_MATCH_CANDIDATES));
     const pinned = [...titles].filter(([, title]) => containsInOrder(indexWords(title), wanted, q.prefixLast)).map(([id]) => id);
