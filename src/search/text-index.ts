@@ -121,7 +121,8 @@ export class TextIndex {
   private readonly dfCache = new Map<string, number>();
   private dfCacheDocs = 0;
   private vocabReady = false;
-  private counted = { n: 0, at: -Infinity };
+  /** Papers written or removed by `apply` since the document-frequency cache started. */
+  private changesSinceDf = 0;
 
   private readonly relaxedBudget: number;
   private readonly commonWordPapers: number;
@@ -231,11 +232,13 @@ export class TextIndex {
       }
       this.setMeta('cursor', String(cursor));
     })();
+    this.changesSinceDf += docs.length + removed.length;
   }
 
   /** Empties the index (for a rebuild). */
   clear(): void {
     this.db.exec('delete from docs_fts; delete from titles_fts; delete from doc_categories; delete from docs;');
+    this.dfCacheDocs = 0;
     this.setMeta('cursor', '0');
   }
 
@@ -243,12 +246,6 @@ export class TextIndex {
     return (this.db.prepare('select count(*) n from docs').get() as { n: number }).n;
   }
 
-  /** The number of papers, counted at most every few seconds (a count is a scan: milliseconds at a million papers). */
-  private approximateCount(): number {
-    const now = performance.now();
-    if (now - this.counted.at > 5_000) this.counted = { n: this.count(), at: now };
-    return this.counted.n;
-  }
 
   /** WHERE clauses and parameters shared by the search and its facets. */
   private filters(q: ParsedQuery, match: string | null | undefined, table = 'docs_fts'): { joins: string; where: string[]; params: unknown[] } {
@@ -396,14 +393,14 @@ export class TextIndex {
   }
 
   /**
-   * How many papers contain each word (as FTS5 indexes it: stemmed), from the index's vocabulary, cached until the
-   * number of papers changes by a tenth.
+   * How many papers contain each word (as FTS5 indexes it: stemmed), from the index's vocabulary, cached until this
+   * index has written a tenth as many papers as it held when the cache started.
    */
   private docFrequencies(words: readonly string[]): Map<string, number> {
-    const docs = this.approximateCount();
-    if (Math.abs(docs - this.dfCacheDocs) > this.dfCacheDocs / 10) {
+    if (this.dfCacheDocs === 0 || this.changesSinceDf > this.dfCacheDocs / 10) {
       this.dfCache.clear();
-      this.dfCacheDocs = docs;
+      this.dfCacheDocs = Math.max(this.count(), 1);
+      this.changesSinceDf = 0;
     }
     const out = new Map<string, number>();
     const missing = words.filter((w) => {
