@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCanonicalPaperId, parsePaperId } from '../src/domain/arxiv-id.js';
-import { hotness } from '../src/domain/hotness.js';
+import { trendingScore, TRENDING_EPOCH_MS } from '../src/domain/hotness.js';
+import { wilsonLowerBound } from '../src/domain/wilson.js';
 import { decideUpdate } from '../src/domain/paper-version.js';
 import { type PaperInput, validatePaper } from '../src/domain/paper.js';
 import { addDays, dayPeriod, isoWeekOf, monthPeriod, periodLabel, shiftPeriod, weekPeriod } from '../src/domain/period.js';
@@ -71,12 +72,30 @@ describe('version decisions', () => {
   });
 });
 
-describe('hotness', () => {
-  it('matches the gravity formula at pinned times', () => {
-    const t0 = Date.parse('2025-01-01T00:00:00Z');
-    expect(hotness(10, t0, t0)).toBeCloseTo(10 / Math.pow(2, 1.8), 12);
-    expect(hotness(10, t0, t0 + 22 * 3_600_000)).toBeCloseTo(0.0327808, 6);
-    expect(hotness(0, t0, t0)).toBe(0);
+describe('trending score (docs/trending.md)', () => {
+  it('is log10 of the votes plus the feed day in two-day windows since 2020-01-01, to 7 decimals', () => {
+    const day = Date.parse('2025-01-01T00:00:00Z'); // 1,827 days after the epoch: 913.5 windows
+    expect(trendingScore(10, day)).toBe(914.5);
+    expect(trendingScore(5, day)).toBe(914.19897);
+    expect(trendingScore(1, day)).toBe(913.5);
+    expect(trendingScore(0, day)).toBe(913.5); // no votes ranks like one, as in Lobsters and Reddit
+    expect(trendingScore(1, TRENDING_EPOCH_MS)).toBe(0);
+    // A paper two days newer ties with one that has ten times the votes.
+    expect(trendingScore(3, day + 2 * 86_400_000)).toBe(trendingScore(30, day));
+  });
+});
+
+describe('Wilson lower bound (z = 1.281551565545)', () => {
+  it('matches the formula at known points', () => {
+    expect(wilsonLowerBound(0, 0)).toBe(0);
+    expect(wilsonLowerBound(1, 0)).toBeCloseTo(0.3784475, 7); // 1 / (1 + z²);
+    expect(wilsonLowerBound(5, 0)).toBeCloseTo(0.7526862, 7);
+    expect(wilsonLowerBound(50, 5)).toBeCloseTo(0.8464769, 7);
+    expect(wilsonLowerBound(0, 3)).toBe(0);
+  });
+  it('ranks more evidence above less at the same share, and a mixed record below a clean one of equal size', () => {
+    expect(wilsonLowerBound(50, 5)).toBeGreaterThan(wilsonLowerBound(5, 0));
+    expect(wilsonLowerBound(10, 0)).toBeGreaterThan(wilsonLowerBound(9, 1));
   });
 });
 

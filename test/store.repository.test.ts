@@ -174,8 +174,12 @@ describe.each(dialects)('store on $name', ({ name, available, open }) => {
       expect(await ids({ sort: 'publishedAt' })).toEqual(['2507.00003', '2507.00002', '2507.00001', '2507.00004']);
       expect(await ids({ limit: 2, offset: 2 })).toEqual(['2507.00001', '2507.00004']);
       expect(await ids({ submitter: 'ana' })).toEqual(['2507.00003', '2507.00001']);
-      // Pinned clock: 2025-07-03 12:00 UTC. Scores: 9/(60+2)^1.8, 5/(60+2)^1.8, 5/(36+2)^1.8, 0.
-      expect(await ids({ sort: 'trending', nowMs: Date.parse('2025-07-03T12:00:00Z') })).toEqual(['2507.00003', '2507.00002', '2507.00001', '2507.00004']);
+      // Stored scores (docs/trending.md): 2025-07-01 is 1,004 windows after the epoch, so 00003 = 1004.5 + log10 5,
+      // 00004 = 1005 + 0, 00002 = 1004 + log10 9, 00001 = 1004 + log10 5.
+      expect(await ids({ sort: 'trending' })).toEqual(['2507.00003', '2507.00004', '2507.00002', '2507.00001']);
+      expect((await store.feed.entry('2507.00003'))?.trendingScore).toBe(1005.19897);
+      expect((await store.feed.entry('2507.00002'))?.trendingScore).toBe(1004.9542425);
+      expect((await store.feed.entry('2507.00004'))?.trendingScore).toBe(1005);
       expect(await store.feed.count(range)).toBe(4);
       expect(await store.feed.count({ ...range, submitter: 'ana' })).toBe(2);
       const [first] = await store.feed.list({ ...range, sort: 'upvotes', limit: 1, offset: 0 });

@@ -1,12 +1,35 @@
 /**
- * Trending score: Hacker News' gravity formula, score = votes / (ageHours + 2)^1.8, as described by
- * Amir Salihefendic, "How Hacker News ranking algorithm works" (2010). Pure; `now` is passed in so tests pin time.
+ * Trending, documented in docs/trending.md. The score is the logarithmic, time-anchored form Reddit's "hot" ranking
+ * and Lobsters' `hotness` use (lobsters/app/models/story.rb):
+ *
+ *   score = log10(max(votes, 1)) + (enteredAt − TRENDING_EPOCH) / TRENDING_WINDOW_SECONDS, rounded to 7 decimals
+ *
+ * Because it does not depend on the current time, the score is stored with each feed entry and indexed: it changes
+ * only when the votes do (each vote recomputes it; a periodic job recounts), and ranking is an index scan. The window
+ * sets how votes trade against age: a paper one window newer needs a tenth of the votes to rank level. With a
+ * two-day window, each day of age divides a paper's weight by √10 ≈ 3.16.
  */
-export const HOTNESS_GRAVITY = 1.8;
-export const HOTNESS_OFFSET_HOURS = 2;
+export const TRENDING_EPOCH_MS = Date.UTC(2020, 0, 1);
+export const TRENDING_WINDOW_SECONDS = 2 * 86_400;
+/**
+ * Votes from accounts younger than this, and from banned accounts, are shown in the count but do not move trending:
+ * a throwaway account made to push a paper counts only once it has aged, by which time the paper has too.
+ */
+export const TRUSTED_ACCOUNT_AGE_MS = 24 * 3_600_000;
 
-/** Trending score of an item with `votes` upvotes that entered the feed at `enteredAt` (ms since epoch). */
-export function hotness(votes: number, enteredAtMs: number, nowMs: number): number {
-  const ageHours = Math.max(0, (nowMs - enteredAtMs) / 3_600_000);
-  return votes / Math.pow(ageHours + HOTNESS_OFFSET_HOURS, HOTNESS_GRAVITY);
+/** Trending score of a feed entry with `votes` counted votes that entered the feed at `enteredAtMs`. */
+export function trendingScore(votes: number, enteredAtMs: number): number {
+  const order = Math.log10(Math.max(votes, 1));
+  const age = (enteredAtMs - TRENDING_EPOCH_MS) / 1000 / TRENDING_WINDOW_SECONDS;
+  return Math.round((order + age) * 1e7) / 1e7;
+}
+
+/** When a feed entry entered the feed: the start (UTC) of its feed day. */
+export function feedDayMs(feedDate: string): number {
+  return Date.parse(`${feedDate}T00:00:00Z`);
+}
+
+/** Whether a vote by an account created at `accountCreatedAt` counts for trending at `nowMs`. */
+export function voteCountsForTrending(account: { createdAt: string; bannedAt: string | null }, nowMs: number): boolean {
+  return account.bannedAt === null && nowMs - Date.parse(account.createdAt) >= TRUSTED_ACCOUNT_AGE_MS;
 }

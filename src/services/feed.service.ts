@@ -1,6 +1,6 @@
 /** Read side of the daily feed and paper pages: what the web pages, the JSON API and feeds present. */
 import type { Period } from '../domain/period.js';
-import type { FeedItem, FeedSort, FeedState } from '../store/feed.repository.js';
+import type { FeedEntryView, FeedItem, FeedSort } from '../store/feed.repository.js';
 import type { PaperRecord } from '../store/paper.repository.js';
 import type { Store } from '../store/store.js';
 
@@ -14,7 +14,7 @@ export interface FeedPage {
 
 export interface PaperView {
   paper: PaperRecord;
-  feed: FeedState | null;
+  feed: FeedEntryView | null;
   upvotes: number;
   numComments: number;
 }
@@ -29,7 +29,7 @@ export class FeedService {
   async list(period: Period, opts: { sort: FeedSort; page: number; limit: number; submitter?: string | undefined }): Promise<FeedPage> {
     const range = { from: period.from, to: period.to, submitter: opts.submitter };
     const [items, total] = await Promise.all([
-      this.store.feed.list({ ...range, sort: opts.sort, limit: opts.limit, offset: opts.page * opts.limit, nowMs: this.clock() }),
+      this.store.feed.list({ ...range, sort: opts.sort, limit: opts.limit, offset: opts.page * opts.limit }),
       this.store.feed.count(range),
     ]);
     return { period, items, total, page: opts.page, limit: opts.limit };
@@ -49,7 +49,7 @@ export class FeedService {
   async paper(id: string): Promise<PaperView | null> {
     const paper = await this.store.papers.getById(id);
     if (!paper) return null;
-    const feed = await this.store.feed.getByPaperId(id);
-    return { paper, feed, upvotes: feed?.upvotes ?? 0, numComments: 0 };
+    const feed = await this.store.feed.entry(id);
+    return { paper, feed, upvotes: feed?.upvotes ?? 0, numComments: feed?.numComments ?? 0 };
   }
 }

@@ -1,7 +1,7 @@
 /** Daily-feed entries: which paper entered the feed on which day, who submitted it, its imported upvotes. */
 import type SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
-import { hotness } from '../domain/hotness.js';
+import { feedDayMs, trendingScore, TRUSTED_ACCOUNT_AGE_MS } from '../domain/hotness.js';
 import type { Dialect } from './db.js';
 import type { FeedInput } from '../domain/paper.js';
 import { type PaperRecord, toPaperRecord } from './paper.repository.js';
@@ -13,6 +13,18 @@ export interface FeedState {
   upvotes: number;
 }
 
+/** What pages show about a paper's place in the feed. */
+export interface FeedEntryView {
+  feedDate: string;
+  submittedBy: string | null;
+  submitterUserId: number | null;
+  /** Imported upvotes plus members' votes. */
+  upvotes: number;
+  numComments: number;
+  trendingScore: number;
+  hiddenAt: string | null;
+}
+
 export interface FeedItem {
   paper: PaperRecord;
   feedDate: string;
@@ -21,7 +33,7 @@ export interface FeedItem {
   numComments: number;
 }
 
-/** `upvotes`: most upvoted first, then newest; `publishedAt`: newest paper first; `trending`: hotness. */
+/** `upvotes`: most upvoted first, then newest; `publishedAt`: newest paper first; `trending`: the stored trending score. */
 export type FeedSort = 'upvotes' | 'publishedAt' | 'trending';
 
 export interface FeedQuery {
@@ -32,14 +44,9 @@ export interface FeedQuery {
   limit: number;
   offset: number;
   submitter?: string | undefined;
-  /** Reference time for `trending` (ms since epoch). */
-  nowMs?: number;
 }
 
 const LOOKUP_CHUNK = 900;
-
-/** Code-unit order, like SQLite's BINARY and PostgreSQL's "C" collation (localeCompare would depend on the locale). */
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** One prepared INSERT per SQLite connection (see PaperRepository). */
 const sqliteInsert = new WeakMap<SQLite.Database, SQLite.Statement>();
@@ -64,14 +71,19 @@ export class FeedRepository {
     return out;
   }
 
-  async insertMany(entries: ReadonlyArray<{ paperId: string; feed: FeedInput }>, now: string): Promise<void> {
+  async insertMany(entries: ReadonlyArray<{ paperId: string; feed: FeedInput; submitterUserId?: number | null }>, now: string): Promise<void> {
     if (this.sqlite) {
       let stmt = sqliteInsert.get(this.sqlite);
       if (!stmt) {
-        stmt = this.sqlite.prepare('insert into feed_entries (paper_id, feed_date, submitted_by, imported_upvotes, created_at) values (?, ?, ?, ?, ?)');
+        stmt = this.sqlite.prepare(
+          'insert into feed_entries (paper_id, feed_date, submitted_by, imported_upvotes, upvotes, trending_score, submitter_user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+        );
         sqliteInsert.set(this.sqlite, stmt);
       }
-      for (const e of entries) stmt.run(e.paperId, e.feed.date, e.feed.submittedBy, e.feed.upvotes ?? 0, now);
+      for (const e of entries) {
+        const up = e.feed.upvotes ?? 0;
+        stmt.run(e.paperId, e.feed.date, e.feed.submittedBy, up, up, trendingScore(up, feedDayMs(e.feed.date)), e.submitterUserId ?? null, now);
+      }
       return;
     }
     for (let i = 0; i < entries.length; i += 1000) {
@@ -80,22 +92,114 @@ export class FeedRepository {
         feed_date: e.feed.date,
         submitted_by: e.feed.submittedBy,
         imported_upvotes: e.feed.upvotes ?? 0,
+        upvotes: e.feed.upvotes ?? 0,
+        trending_score: trendingScore(e.feed.upvotes ?? 0, feedDayMs(e.feed.date)),
+        submitter_user_id: e.submitterUserId ?? null,
         created_at: now,
       }));
       await this.db.insertInto('feed_entries').values(rows).execute();
     }
   }
 
+  /** An import changed the imported fields: the shown count and the trending score follow. */
   async update(paperId: string, state: FeedState): Promise<void> {
+    const row = await this.db.selectFrom('feed_entries').select(['trusted_votes']).where('paper_id', '=', paperId).executeTakeFirst();
+    if (!row) return;
     await this.db
       .updateTable('feed_entries')
-      .set({ feed_date: state.feedDate, submitted_by: state.submittedBy, imported_upvotes: state.upvotes })
+      .set((eb) => ({
+        feed_date: state.feedDate,
+        submitted_by: state.submittedBy,
+        imported_upvotes: state.upvotes,
+        upvotes: eb(eb.val(state.upvotes), '+', eb.ref('votes')),
+        trending_score: trendingScore(state.upvotes + row.trusted_votes, feedDayMs(state.feedDate)),
+      }))
       .where('paper_id', '=', paperId)
       .execute();
   }
 
+  /**
+   * Recounts a paper's member votes from the votes table and stores the shown count and the trending score. Called in
+   * the transaction that changed a vote (after locking the entry) and by the periodic recount, which also lets votes
+   * of accounts that have since aged start to count.
+   */
+  async recount(paperId: string, nowMs: number): Promise<{ upvotes: number; trendingScore: number } | null> {
+    const entry = await this.db.selectFrom('feed_entries').select(['feed_date', 'imported_upvotes']).where('paper_id', '=', paperId).executeTakeFirst();
+    if (!entry) return null;
+    const trustedBefore = new Date(nowMs - TRUSTED_ACCOUNT_AGE_MS).toISOString();
+    const counts = await this.db
+      .selectFrom('votes')
+      .innerJoin('users', 'users.id', 'votes.user_id')
+      .where('votes.paper_id', '=', paperId)
+      .where('users.banned_at', 'is', null)
+      .select((eb) => [
+        eb.fn.countAll<number>().as('votes'),
+        eb.fn.sum<number>(eb.case().when('users.created_at', '<=', trustedBefore).then(1).else(0).end()).as('trusted'),
+      ])
+      .executeTakeFirstOrThrow();
+    const votes = Number(counts.votes);
+    const trusted = Number(counts.trusted ?? 0);
+    const upvotes = entry.imported_upvotes + votes;
+    const score = trendingScore(entry.imported_upvotes + trusted, feedDayMs(entry.feed_date));
+    await this.db
+      .updateTable('feed_entries')
+      .set({ votes, trusted_votes: trusted, upvotes, trending_score: score })
+      .where('paper_id', '=', paperId)
+      .execute();
+    return { upvotes, trendingScore: score };
+  }
+
+  /**
+   * Locks a feed entry's row until the transaction ends (PostgreSQL; SQLite transactions already run one at a time),
+   * so concurrent votes on one paper recount one after another and the stored count is never stale.
+   */
+  async lock(paperId: string): Promise<boolean> {
+    let q = this.db.selectFrom('feed_entries').select('paper_id').where('paper_id', '=', paperId);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  /** Papers with member votes, for the periodic recount. */
+  async votedPaperIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('feed_entries').select('paper_id').where('votes', '>', 0).execute();
+    return rows.map((r) => r.paper_id);
+  }
+
+  async setHidden(paperId: string, hiddenAt: string | null): Promise<void> {
+    await this.db.updateTable('feed_entries').set({ hidden_at: hiddenAt }).where('paper_id', '=', paperId).execute();
+  }
+
+  async setCommentCount(paperId: string, count: number): Promise<void> {
+    await this.db.updateTable('feed_entries').set({ comment_count: count }).where('paper_id', '=', paperId).execute();
+  }
+
+  /** How many papers a user submitted since `since` (ISO), for the daily cap. */
+  async submittedSince(userId: number, since: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('feed_entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('submitter_user_id', '=', userId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async entry(paperId: string): Promise<FeedEntryView | null> {
+    const r = await this.db.selectFrom('feed_entries').selectAll().where('paper_id', '=', paperId).executeTakeFirst();
+    if (!r) return null;
+    return {
+      feedDate: r.feed_date,
+      submittedBy: r.submitted_by,
+      submitterUserId: r.submitter_user_id,
+      upvotes: r.upvotes,
+      numComments: r.comment_count,
+      trendingScore: r.trending_score,
+      hiddenAt: r.hidden_at,
+    };
+  }
+
   private base(q: Pick<FeedQuery, 'from' | 'to' | 'submitter'>) {
-    let query = this.db.selectFrom('feed_entries').where('feed_date', '>=', q.from).where('feed_date', '<=', q.to);
+    let query = this.db.selectFrom('feed_entries').where('feed_date', '>=', q.from).where('feed_date', '<=', q.to).where('feed_entries.hidden_at', 'is', null);
     if (q.submitter !== undefined) query = query.where('submitted_by', '=', q.submitter);
     return query;
   }
@@ -105,44 +209,46 @@ export class FeedRepository {
     return Number(r.n);
   }
 
-  /** One page of the feed between two days, ranked as asked. */
+  /** One page of the feed between two days, ranked as asked. Hidden entries are left out. */
   async list(q: FeedQuery): Promise<FeedItem[]> {
-    if (q.sort === 'trending') return this.listTrending(q);
     let query = this.base(q)
       .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
       .selectAll('papers')
-      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.imported_upvotes']);
+      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count']);
     query =
       q.sort === 'upvotes'
-        ? query.orderBy('imported_upvotes', 'desc').orderBy('feed_date', 'desc').orderBy('papers.published', 'desc')
-        : query.orderBy('papers.published', 'desc').orderBy('feed_date', 'desc').orderBy('imported_upvotes', 'desc');
-    // Ties break on the id compared bytewise on both dialects (PostgreSQL would otherwise use the database's collation).
-    const byId = this.dialect === 'postgres' ? sql`papers.id collate "C"` : sql`papers.id`;
-    const rows = await query.orderBy(byId).limit(q.limit).offset(q.offset).execute();
-    return rows.map((r) => ({
-      paper: toPaperRecord(r),
-      feedDate: r.feed_date,
-      submittedBy: r.submitted_by,
-      upvotes: r.imported_upvotes,
-      numComments: 0,
-    }));
+        ? query.orderBy('feed_entries.upvotes', 'desc').orderBy('feed_date', 'desc').orderBy('papers.published', 'desc')
+        : q.sort === 'trending'
+          ? query.orderBy('feed_entries.trending_score', 'desc').orderBy('feed_entries.upvotes', 'desc').orderBy('papers.published', 'desc')
+          : query.orderBy('papers.published', 'desc').orderBy('feed_date', 'desc').orderBy('feed_entries.upvotes', 'desc');
+    const rows = await query.orderBy(this.byId()).limit(q.limit).offset(q.offset).execute();
+    return rows.map((r) => this.item(r));
   }
 
-  /** Trending ranks in code (domain/hotness) over the period's entries, which are few (a month is a few thousand). */
-  private async listTrending(q: FeedQuery): Promise<FeedItem[]> {
-    const now = q.nowMs ?? Date.now();
-    const entries = await this.base(q).select(['paper_id', 'feed_date', 'submitted_by', 'imported_upvotes']).execute();
-    const ranked = entries
-      .map((e) => ({ e, score: hotness(e.imported_upvotes, Date.parse(`${e.feed_date}T00:00:00Z`), now) }))
-      .sort((a, b) => b.score - a.score || b.e.imported_upvotes - a.e.imported_upvotes || cmp(b.e.feed_date, a.e.feed_date) || cmp(a.e.paper_id, b.e.paper_id))
-      .slice(q.offset, q.offset + q.limit);
-    if (ranked.length === 0) return [];
-    const rows = await this.db.selectFrom('papers').selectAll().where('id', 'in', ranked.map((r) => r.e.paper_id)).execute();
-    const byId = new Map(rows.map((r) => [r.id, toPaperRecord(r)]));
-    return ranked.flatMap(({ e }) => {
-      const paper = byId.get(e.paper_id);
-      return paper ? [{ paper, feedDate: e.feed_date, submittedBy: e.submitted_by, upvotes: e.imported_upvotes, numComments: 0 }] : [];
-    });
+  /** The trending page: every visible entry by stored score (an index scan; newer papers rank first unless outvoted). */
+  async listTrendingAll(limit: number, offset: number): Promise<FeedItem[]> {
+    const rows = await this.db
+      .selectFrom('feed_entries')
+      .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
+      .where('feed_entries.hidden_at', 'is', null)
+      .selectAll('papers')
+      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count'])
+      .orderBy('feed_entries.trending_score', 'desc')
+      .orderBy('feed_entries.upvotes', 'desc')
+      .orderBy(this.byId())
+      .limit(limit)
+      .offset(offset)
+      .execute();
+    return rows.map((r) => this.item(r));
+  }
+
+  /** Ties break on the id compared bytewise on both dialects (PostgreSQL would otherwise use the database's collation). */
+  private byId() {
+    return this.dialect === 'postgres' ? sql`papers.id collate "C"` : sql`papers.id`;
+  }
+
+  private item(r: Parameters<typeof toPaperRecord>[0] & { feed_date: string; submitted_by: string | null; upvotes: number; comment_count: number }): FeedItem {
+    return { paper: toPaperRecord(r), feedDate: r.feed_date, submittedBy: r.submitted_by, upvotes: r.upvotes, numComments: r.comment_count };
   }
 
   async getByPaperId(paperId: string): Promise<FeedState | null> {

@@ -34,6 +34,19 @@ export interface FeedEntriesTable {
   /** Upvotes carried over from an imported listing. */
   imported_upvotes: number;
   created_at: string;
+  /** Votes by members who are not banned. */
+  votes: Generated<number>;
+  /** Votes that count for trending (domain/hotness: not banned, account old enough). */
+  trusted_votes: Generated<number>;
+  /** The shown count: imported_upvotes + votes. */
+  upvotes: Generated<number>;
+  /** Visible comments (not deleted, not hidden). */
+  comment_count: Generated<number>;
+  /** domain/hotness trendingScore(imported_upvotes + trusted_votes, feed day). */
+  trending_score: Generated<number>;
+  submitter_user_id: number | null;
+  /** Set when a moderator hides the paper from the feeds. */
+  hidden_at: string | null;
 }
 
 export interface ImportRunsTable {
@@ -74,6 +87,8 @@ export interface UsersTable {
   role: Generated<Role>;
   banned_at: string | null;
   created_at: string;
+  /** 1: mail me when someone replies to my comment. */
+  email_on_reply: Generated<number>;
 }
 
 export interface LoginTokensTable {
@@ -93,6 +108,60 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+export interface VotesTable {
+  user_id: number;
+  paper_id: string;
+  created_at: string;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  paper_id: string;
+  parent_id: number | null;
+  user_id: number | null;
+  /** Markdown as written; rendered on display (web/presenters/comment-markdown). */
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  hidden_at: string | null;
+  upvotes: Generated<number>;
+  downvotes: Generated<number>;
+}
+
+export interface CommentVotesTable {
+  user_id: number;
+  comment_id: number;
+  /** 1 or -1. */
+  value: number;
+  created_at: string;
+}
+
+export type ReportTarget = 'paper' | 'comment' | 'user';
+
+export interface ReportsTable {
+  id: Generated<number>;
+  reporter_id: number;
+  target_type: ReportTarget;
+  target_id: string;
+  reason: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: number | null;
+}
+
+export interface ModerationLogTable {
+  id: Generated<number>;
+  created_at: string;
+  moderator_id: number | null;
+  moderator_name: string;
+  action: string;
+  target_type: ReportTarget;
+  target_id: string;
+  target_label: string;
+  reason: string;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -102,4 +171,9 @@ export interface Database {
   users: UsersTable;
   login_tokens: LoginTokensTable;
   sessions: SessionsTable;
+  votes: VotesTable;
+  comments: CommentsTable;
+  comment_votes: CommentVotesTable;
+  reports: ReportsTable;
+  moderation_log: ModerationLogTable;
 }

@@ -2,6 +2,7 @@
  * Migrations, in code so they load the same under tsx, vitest and a compiled build. Each is written once for both
  * dialects; `dialect` is passed where the databases differ (auto-increment keys).
  */
+import { feedDayMs, trendingScore } from '../../domain/hotness.js';
 import { type CreateTableBuilder, type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 
 type Dialect = 'sqlite' | 'postgres';
@@ -138,10 +139,131 @@ function m003(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Community (issue 4): votes, threaded comments and their votes, reports, the public moderation log, and on each feed
+ * entry the counts and the stored trending score (domain/hotness) that rank the feed without recomputing anything.
+ */
+function m004(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('users').addColumn('email_on_reply', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+
+      // Shown count: imported + member votes; trending counts imported + trusted votes (see domain/hotness).
+      for (const [name, type] of [
+        ['votes', 'integer'],
+        ['trusted_votes', 'integer'],
+        ['upvotes', 'integer'],
+        ['comment_count', 'integer'],
+      ] as const) {
+        await db.schema.alterTable('feed_entries').addColumn(name, type, (c) => c.notNull().defaultTo(0)).execute();
+      }
+      await db.schema.alterTable('feed_entries').addColumn('trending_score', 'double precision', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('feed_entries').addColumn('submitter_user_id', 'integer', (c) => c.references('users.id').onDelete('set null')).execute();
+      await db.schema.alterTable('feed_entries').addColumn('hidden_at', 'text').execute();
+      await sql`update feed_entries set upvotes = imported_upvotes`.execute(db);
+      // The score needs log10, computed in code (the same function the app uses), in batches.
+      let after = '';
+      for (;;) {
+        const rows = (
+          await sql<{ paper_id: string; feed_date: string; imported_upvotes: number }>`select paper_id, feed_date, imported_upvotes from feed_entries where paper_id > ${after} order by paper_id limit 5000`.execute(db)
+        ).rows;
+        if (rows.length === 0) break;
+        for (const r of rows) {
+          await sql`update feed_entries set trending_score = ${trendingScore(Number(r.imported_upvotes), feedDayMs(r.feed_date))} where paper_id = ${r.paper_id}`.execute(db);
+        }
+        after = rows[rows.length - 1]!.paper_id;
+      }
+      await db.schema.dropIndex('feed_entries_date_idx').execute();
+      // A day, week or month ranks by upvotes or trending within a date range; /papers/trending scans the score.
+      await db.schema.createIndex('feed_entries_date_upvotes_idx').on('feed_entries').columns(['feed_date', 'upvotes']).execute();
+      await db.schema.createIndex('feed_entries_trending_idx').on('feed_entries').columns(['trending_score']).execute();
+      // The daily submission cap counts a user's recent submissions.
+      await db.schema.createIndex('feed_entries_submitter_idx').on('feed_entries').columns(['submitter_user_id', 'created_at']).execute();
+
+      await db.schema
+        .createTable('votes')
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('votes_pk', ['user_id', 'paper_id'])
+        .execute();
+      await db.schema.createIndex('votes_paper_idx').on('votes').column('paper_id').execute();
+
+      await withKey(db.schema.createTable('comments'), 'id', dialect)
+        .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
+        .addColumn('parent_id', 'integer', (c) => c.references('comments.id').onDelete('cascade'))
+        // null once the author's account is deleted (the comment is then a tombstone or gone).
+        .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('edited_at', 'text')
+        .addColumn('deleted_at', 'text')
+        .addColumn('hidden_at', 'text')
+        .addColumn('upvotes', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('downvotes', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('comments_paper_idx').on('comments').columns(['paper_id', 'created_at']).execute();
+      await db.schema.createIndex('comments_user_idx').on('comments').columns(['user_id', 'created_at']).execute();
+      await db.schema.createIndex('comments_parent_idx').on('comments').column('parent_id').execute();
+
+      await db.schema
+        .createTable('comment_votes')
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('comment_id', 'integer', (c) => c.notNull().references('comments.id').onDelete('cascade'))
+        .addColumn('value', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('comment_votes_pk', ['user_id', 'comment_id'])
+        .execute();
+      await db.schema.createIndex('comment_votes_comment_idx').on('comment_votes').column('comment_id').execute();
+
+      await withKey(db.schema.createTable('reports'), 'id', dialect)
+        .addColumn('reporter_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('resolved_at', 'text')
+        .addColumn('resolved_by', 'integer')
+        .addUniqueConstraint('reports_once', ['reporter_id', 'target_type', 'target_id'])
+        .execute();
+      await db.schema.createIndex('reports_open_idx').on('reports').columns(['resolved_at', 'created_at']).execute();
+
+      // Public and append-only: the moderator's name is copied so the record outlives their account.
+      await withKey(db.schema.createTable('moderation_log'), 'id', dialect)
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('moderator_id', 'integer')
+        .addColumn('moderator_name', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('target_label', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .execute();
+      // The database itself refuses to rewrite history, whatever code runs against it.
+      if (dialect === 'sqlite') {
+        for (const op of ['update', 'delete']) {
+          await sql
+            .raw(`create trigger moderation_log_no_${op} before ${op} on moderation_log begin select raise(abort, 'the moderation log is append-only'); end`)
+            .execute(db);
+        }
+      } else {
+        await sql
+          .raw(`create function moderation_log_append_only() returns trigger language plpgsql as $$ begin raise exception 'the moderation log is append-only'; end $$`)
+          .execute(db);
+        await sql.raw('create trigger moderation_log_append_only before update or delete on moderation_log for each statement execute function moderation_log_append_only()').execute(db);
+      }
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['moderation_log', 'reports', 'comment_votes', 'comments', 'votes']) await sql`drop table ${sql.table(t)}`.execute(db);
+      if (dialect === 'postgres') await sql`drop function moderation_log_append_only()`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect) };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect) };
     },
   };
 }
