@@ -42,6 +42,15 @@ export interface Config {
   mailFrom: string;
   /** Where mail goes when no SMTP server is configured (development): one .eml file per message. */
   outboxDir: string;
+  /**
+   * The site's address as visitors see it, for links in mail (sign-in links). https here also makes cookies Secure.
+   * Default http://localhost:PORT.
+   */
+  publicUrl: string;
+  /** Members may submit papers first published at most this many days ago. */
+  submissionMaxAgeDays: number;
+  /** Submissions per member per 24 hours. */
+  submissionsPerDay: number;
 }
 
 /** Derived from the config: which database and where. */
@@ -90,6 +99,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'expected smtp://user:password@host:587 or smtps://user:password@host:465' }).optional(),
   MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
+  PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
+  SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
+  SUBMISSIONS_PER_DAY: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(0, 'expected 0 or more').max(10000).default(5),
 });
 
 type RawEnv = Record<string, string | undefined>;
@@ -149,6 +161,9 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     smtpUrl: c.SMTP_URL ?? null,
     mailFrom: c.MAIL_FROM,
     outboxDir: path.join(path.resolve(c.PAPERBOY_DATA), 'outbox'),
+    publicUrl: (c.PAPERBOY_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
+    submissionMaxAgeDays: c.SUBMISSION_MAX_AGE_DAYS,
+    submissionsPerDay: c.SUBMISSIONS_PER_DAY,
   };
 }
 

@@ -14,6 +14,15 @@ import { FeedService } from './services/feed.service.js';
 import { SearchService } from './services/search.service.js';
 import { PaperImporter } from './services/paper-importer.js';
 import { openDatabase } from './store/db.js';
+import { PoliteHttpClient } from './ingest/http-client.js';
+import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
+import { createMailer } from './mail/mailer.js';
+import { AccountService } from './services/account.service.js';
+import { CommentService } from './services/comment.service.js';
+import { ModerationService } from './services/moderation.service.js';
+import { SubmissionService } from './services/submission.service.js';
+import { VoteService } from './services/vote.service.js';
+import type { CommunityDeps } from './web/app.js';
 import { Store } from './store/store.js';
 
 /** The demo corpus shipped with the project (see demo/README.md). */
@@ -65,6 +74,27 @@ export async function openSemantic(config: Config, index: TextIndex, log: (msg: 
   return { embedder, vectors: new VectorIndex(index.database, embedder.dimensions, embedder.id) };
 }
 
+/** Accounts, votes, comments, submissions and moderation over `store`, mailing through the configured transport. */
+export function buildCommunity(store: Store, config: Config, log: (msg: string) => void = () => {}) {
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir, log });
+  const http = new PoliteHttpClient({ minIntervalMs: config.arxivIntervalMs });
+  const votes = new VoteService(store);
+  const community: CommunityDeps = {
+    store,
+    accounts: new AccountService(store, mailer, { publicUrl: config.publicUrl, log }),
+    votes,
+    comments: new CommentService(store, { mailer, publicUrl: config.publicUrl, log }),
+    submissions: new SubmissionService(store, {
+      arxivApiUrl: config.arxivApiUrl,
+      http,
+      rules: { maxAgeDays: config.submissionMaxAgeDays, dailyCap: config.submissionsPerDay },
+    }),
+    moderation: new ModerationService(store),
+    secureCookies: config.publicUrl.startsWith('https:'),
+  };
+  return { community, mailer };
+}
+
 /** Builds the whole server for a config; the caller listens and closes. */
 export async function buildServer(config: Config) {
   const store = await openStore(config);
@@ -77,10 +107,14 @@ export async function buildServer(config: Config) {
   const search = new SearchService(store, index, semantic);
   // Loaded here, not at the top: commands such as `ingest` import this module and need none of the web stack (memory).
   const { createApp } = await import('./web/app.js');
-  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy });
+  const { community, mailer } = buildCommunity(store, config, (m) => console.log(m));
+  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community });
+  const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));
   app.addHook('onClose', async () => {
     stopSync();
+    await stopRecount();
+    mailer.close();
     await sync.idle();
     semantic?.vectors.saveIfDirty(true);
     index.close();

@@ -16,6 +16,7 @@ export interface User {
   role: Role;
   bannedAt: string | null;
   createdAt: string;
+  emailOnReply: boolean;
 }
 
 /** A new random secret (base64url, 43 characters) and the hash stored for it. */
@@ -42,6 +43,7 @@ function toUser(r: Selectable<UsersTable>): User {
     role: r.role,
     bannedAt: r.banned_at,
     createdAt: r.created_at,
+    emailOnReply: Number(r.email_on_reply) === 1,
   };
 }
 
@@ -112,6 +114,10 @@ export class AccountRepository {
 
   async updateProfile(id: number, profile: { displayName: string | null; affiliation: string | null }): Promise<void> {
     await this.db.updateTable('users').set({ display_name: profile.displayName, affiliation: profile.affiliation }).where('id', '=', id).execute();
+  }
+
+  async setEmailOnReply(id: number, on: boolean): Promise<void> {
+    await this.db.updateTable('users').set({ email_on_reply: on ? 1 : 0 }).where('id', '=', id).execute();
   }
 
   async setRole(id: number, role: Role): Promise<void> {

@@ -173,6 +173,36 @@ export class FeedRepository {
     await this.db.updateTable('feed_entries').set({ comment_count: count }).where('paper_id', '=', paperId).execute();
   }
 
+  /** Account deletion: the member's submissions stay in the feed without their name. */
+  async clearSubmitter(userId: number): Promise<void> {
+    await this.db.updateTable('feed_entries').set({ submitted_by: null, submitter_user_id: null }).where('submitter_user_id', '=', userId).execute();
+  }
+
+  /** Marks a member's submission (only an entry nobody has claimed yet); true when it is now theirs. */
+  async claimSubmission(paperId: string, userId: number, name: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('feed_entries')
+      .set({ submitter_user_id: userId, submitted_by: name })
+      .where('paper_id', '=', paperId)
+      .where('submitter_user_id', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** A member's submissions, newest first, with titles (profile page). */
+  async submittedBy(userId: number, limit: number): Promise<Array<{ paperId: string; title: string; feedDate: string }>> {
+    const rows = await this.db
+      .selectFrom('feed_entries')
+      .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
+      .select(['feed_entries.paper_id', 'papers.title', 'feed_entries.feed_date'])
+      .where('feed_entries.submitter_user_id', '=', userId)
+      .where('feed_entries.hidden_at', 'is', null)
+      .orderBy('feed_entries.created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ paperId: r.paper_id, title: r.title, feedDate: r.feed_date }));
+  }
+
   /** How many papers a user submitted since `since` (ISO), for the daily cap. */
   async submittedSince(userId: number, since: string): Promise<number> {
     const r = await this.db

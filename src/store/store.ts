@@ -4,9 +4,12 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Db, type Dialect, migrate } from './db.js';
 import { AccountRepository } from './account.repository.js';
 import { ChangeRepository } from './change.repository.js';
+import { CommentRepository } from './comment.repository.js';
 import { FeedRepository } from './feed.repository.js';
 import { ImportRunRepository } from './import-run.repository.js';
+import { ModerationRepository } from './moderation.repository.js';
 import { PaperRepository } from './paper.repository.js';
+import { VoteRepository } from './vote.repository.js';
 import type { Database } from './schema.js';
 
 export interface Repositories {
@@ -15,10 +18,22 @@ export interface Repositories {
   feed: FeedRepository;
   importRuns: ImportRunRepository;
   accounts: AccountRepository;
+  votes: VoteRepository;
+  comments: CommentRepository;
+  moderation: ModerationRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
-  return { papers: new PaperRepository(db, sqlite), changes: new ChangeRepository(db, sqlite), feed: new FeedRepository(db, dialect, sqlite), importRuns: new ImportRunRepository(db, dialect), accounts: new AccountRepository(db) };
+  return {
+    papers: new PaperRepository(db, sqlite),
+    changes: new ChangeRepository(db, sqlite),
+    feed: new FeedRepository(db, dialect, sqlite),
+    importRuns: new ImportRunRepository(db, dialect),
+    accounts: new AccountRepository(db),
+    votes: new VoteRepository(db),
+    comments: new CommentRepository(db),
+    moderation: new ModerationRepository(db),
+  };
 }
 
 export class Store implements Repositories {
@@ -27,6 +42,9 @@ export class Store implements Repositories {
   readonly feed: FeedRepository;
   readonly importRuns: ImportRunRepository;
   readonly accounts: AccountRepository;
+  readonly votes: VoteRepository;
+  readonly comments: CommentRepository;
+  readonly moderation: ModerationRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -35,6 +53,9 @@ export class Store implements Repositories {
     this.feed = r.feed;
     this.importRuns = r.importRuns;
     this.accounts = r.accounts;
+    this.votes = r.votes;
+    this.comments = r.comments;
+    this.moderation = r.moderation;
   }
 
   get dialect() {

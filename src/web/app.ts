@@ -13,14 +13,28 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import type { AccountService } from '../services/account.service.js';
+import type { CommentService } from '../services/comment.service.js';
 import type { FeedService } from '../services/feed.service.js';
+import type { ModerationService } from '../services/moderation.service.js';
+import { RULE_STATUS, RuleError } from '../services/rule-error.js';
+import type { SubmissionService } from '../services/submission.service.js';
+import type { VoteService } from '../services/vote.service.js';
+import type { Store } from '../store/store.js';
 import type { SearchService } from '../services/search.service.js';
 import { renderPage } from './render.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
+import { installSessions } from './session.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { communityRoutes } from './routes/community.routes.js';
+import { moderationRoutes } from './routes/moderation.routes.js';
 import { ErrorView } from './views/error.view.js';
+import { HttpProblem } from './errors.js';
+
+export { HttpProblem, badRequest, notFound } from './errors.js';
 
 export interface AppDeps {
   feed: FeedService;
@@ -32,27 +46,35 @@ export interface AppDeps {
   rateLimitPerMinute?: number;
   /** Proxy hops to trust for the client address (Config.trustProxy). */
   trustProxy?: boolean | number;
+  /** Accounts, votes, comments, submissions and moderation; absent in apps built for read-only tests. */
+  community?: CommunityDeps;
+}
+
+export interface CommunityDeps {
+  store: Store;
+  accounts: AccountService;
+  votes: VoteService;
+  comments: CommentService;
+  submissions: SubmissionService;
+  moderation: ModerationService;
+  /** Cookies are `Secure` when the site's public URL is https. */
+  secureCookies: boolean;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const katexDist = path.join(path.dirname(createRequire(import.meta.url).resolve('katex/package.json')), 'dist');
 
-/** A client error with a status, a short title and a message that says what to do. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const badRequest = (message: string) => new HttpProblem(400, 'Bad request', message);
-export const notFound = (message: string) => new HttpProblem(404, 'Not found', message);
+const PROBLEM_TITLES: Record<RuleError['kind'], string> = {
+  invalid: 'Bad request',
+  'signed-out': 'Sign in first',
+  forbidden: 'Not allowed',
+  'not-found': 'Not found',
+  conflict: 'Conflict',
+  limit: 'Too many requests',
+};
 
 function wantsJson(req: FastifyRequest): boolean {
-  return req.url.startsWith('/api/');
+  return req.url.startsWith('/api/') || (req.headers.accept ?? '').startsWith('application/json');
 }
 
 /** Sends an error as JSON for API routes and as an HTML page elsewhere; never a stack trace. */
@@ -113,6 +135,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((req, reply) => sendProblem(req, reply, 404, 'Not found', `Nothing lives at ${req.url.slice(0, 200)}.`));
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpProblem) return sendProblem(req, reply, err.status, err.title, err.message);
+    if (err instanceof RuleError) return sendProblem(req, reply, RULE_STATUS[err.kind], PROBLEM_TITLES[err.kind], err.message);
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
+      return sendProblem(req, reply, 403, 'Form expired', 'This form has expired or did not come from this site. Go back, reload the page and send it again.');
+    }
     const status = (err as { statusCode?: number }).statusCode;
     const message = err instanceof Error ? err.message : String(err);
     if (status && status >= 400 && status < 500) return sendProblem(req, reply, status, status === 429 ? 'Too many requests' : 'Bad request', message);
@@ -120,10 +147,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendProblem(req, reply, 500, 'Server error', 'Something went wrong on our side. Try again in a moment.');
   });
 
+  if (deps.community) await installSessions(app, { accounts: deps.community.accounts, store: deps.community.store, secureCookies: deps.community.secureCookies });
+
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => hfApiRoutes(scope, deps));
   await app.register(async (scope) => searchRoutes(scope, deps));
   await app.register(async (scope) => searchApiRoutes(scope, deps));
+  if (deps.community) {
+    const community = deps.community;
+    await app.register(async (scope) => authRoutes(scope, deps, community));
+    await app.register(async (scope) => communityRoutes(scope, deps, community));
+    await app.register(async (scope) => moderationRoutes(scope, deps, community));
+  }
   return app;
 }

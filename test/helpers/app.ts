@@ -11,7 +11,9 @@ import { SearchService } from '../../src/services/search.service.js';
 import { PaperImporter } from '../../src/services/paper-importer.js';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
-import { createApp } from '../../src/web/app.js';
+import { type CommunityDeps, createApp } from '../../src/web/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { buildCommunity } from '../../src/main.js';
 
 export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data');
 export const SEED_PAPERS = path.join(SHARED_DATA, 'seed-papers.jsonl');
@@ -37,8 +39,16 @@ export async function importFiles(store: Store, ...files: string[]): Promise<voi
  * import format). `nowMs` pins the clock for trending.
  */
 export async function seededApp(
-  opts: { files?: string[]; papers?: readonly object[]; nowMs?: number; store?: Store; rateLimitPerMinute?: number } = {},
-): Promise<{ app: FastifyInstance; store: Store; index: TextIndex; sync: IndexSync }> {
+  opts: {
+    files?: string[];
+    papers?: readonly object[];
+    nowMs?: number;
+    store?: Store;
+    rateLimitPerMinute?: number;
+    /** Environment for the community part (SMTP_URL, ARXIV_API_URL, PAPERBOY_PUBLIC_URL, …); mail goes to an outbox folder by default. */
+    env?: Record<string, string>;
+  } = {},
+): Promise<{ app: FastifyInstance; store: Store; index: TextIndex; sync: IndexSync; community: CommunityDeps; config: Config }> {
   const store = opts.store ?? (await sqliteStore());
   const files = [...(opts.files ?? [])];
   if (opts.papers?.length) {
@@ -51,10 +61,13 @@ export async function seededApp(
   const index = TextIndex.open(path.join(tempDir(), 'search.db'));
   const sync = new IndexSync(store, index);
   await sync.syncOnce();
-  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute });
+  const config = loadConfig({ PAPERBOY_DATA: tempDir(), ARXIV_INTERVAL_MS: '0', ARXIV_API_URL: 'http://127.0.0.1:9/api/query', ...opts.env });
+  const { community, mailer } = buildCommunity(store, config);
+  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community });
   app.addHook('onClose', async () => {
+    mailer.close();
     index.close();
     await store.close();
   });
-  return { app, store, index, sync };
+  return { app, store, index, sync, community, config };
 }

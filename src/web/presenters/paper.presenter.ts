@@ -63,7 +63,7 @@ export interface PaperPageModel {
   journalRef: string | null;
   doi: { text: string; href: string } | null;
   links: LinkModel[];
-  feed: { href: string; label: string; upvotes: number; numComments: number } | null;
+  feed: { href: string; label: string; upvotes: number; numComments: number; submittedBy: string | null } | null;
   bibtex: string;
   math: boolean;
   /** Plain-text abstract start for `<meta name="description">`. */
@@ -141,7 +141,7 @@ export function presentPaper(view: PaperView): PaperPageModel {
     doi: p.doi ? { text: p.doi, href: `https://doi.org/${p.doi.split('/').map(encodeURIComponent).join('/')}` } : null,
     links: paperLinks(p),
     feed: feedDay
-      ? { href: `/papers/date/${feedDay.key}`, label: periodLabel(feedDay), upvotes: view.upvotes, numComments: view.numComments }
+      ? { href: `/papers/date/${feedDay.key}`, label: periodLabel(feedDay), upvotes: view.upvotes, numComments: view.numComments, submittedBy: view.feed?.submittedBy ?? null }
       : null,
     bibtex: bibtexEntry(p),
     math: hasMath(p.title) || hasMath(p.abstract),

@@ -10,16 +10,15 @@ import { addDays, dayPeriod, isoWeekOf, monthOf, monthPeriod, type Period, shift
 import type { FeedService } from '../../services/feed.service.js';
 import { type AppDeps, badRequest, notFound } from '../app.js';
 import { FEED_PAGE_SIZE, periodHref, presentFeedPage } from '../presenters/feed-page.presenter.js';
+import { presentThread } from '../presenters/comment.presenter.js';
 import { paperMarkdown } from '../presenters/paper-markdown.js';
+import { isModerator } from '../../services/moderation.service.js';
 import { paperHref, presentPaper } from '../presenters/paper.presenter.js';
-import { renderPage } from '../render.js';
-import type { VNode } from 'preact';
+import { PAGE_CACHE_CONTROL, sendHtml } from '../page.js';
 import { FeedView } from '../views/feed.view.js';
 import { PaperView } from '../views/paper.view.js';
 import { WelcomeView } from '../views/welcome.view.js';
 
-/** Pages change when papers are imported or upvoted; a minute of staleness is fine, and ETags make revalidation cheap. */
-const PAGE_CACHE_CONTROL = 'public, max-age=60';
 /** Highest `?p=` accepted; beyond any real period's page count, and keeps the offset a small number. */
 const MAX_PAGE = 100_000;
 
@@ -53,22 +52,6 @@ function parsePeriod(kind: Period['kind'], key: string): Period {
   return period;
 }
 
-/**
- * KaTeX positions glyphs with inline `style` attributes, which the global CSP (`style-src 'self'`) blocks. On pages
- * that show math we allow style *attributes* only (CSP3 `style-src-attr`); `<style>` elements and scripts stay
- * blocked, and every attribute on the page comes from escaped views or KaTeX (trust off).
- */
-function allowMathStyles(reply: FastifyReply): void {
-  const csp = reply.getHeader('content-security-policy');
-  if (typeof csp !== 'string' || csp.includes('style-src-attr')) return;
-  reply.header('content-security-policy', `${csp};style-src-attr 'unsafe-inline'`);
-}
-
-function sendPage<P>(reply: FastifyReply, view: VNode<P>, opts: { math?: boolean } = {}) {
-  if (opts.math) allowMathStyles(reply);
-  return reply.header('cache-control', PAGE_CACHE_CONTROL).type('text/html; charset=utf-8').send(renderPage(view));
-}
-
 /** The day the Daily/Weekly/Monthly tabs point into: the latest day with papers inside the period, else its first day. */
 async function anchorDay(feed: FeedService, period: Period): Promise<string> {
   if (period.kind === 'day') return period.key;
@@ -86,7 +69,8 @@ async function neighbourPeriods(feed: FeedService, period: Period): Promise<{ pr
   return { prev: before.prev ? shiftPeriod(period, -1) : null, next: after.next ? shiftPeriod(period, 1) : null };
 }
 
-async function feedPage(feed: FeedService, req: FastifyRequest, reply: FastifyReply, period: Period, home = false) {
+async function feedPage(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, period: Period, home = false) {
+  const { feed } = deps;
   const page = pageNumber(req);
   const [list, nav, anchor, latest] = await Promise.all([
     feed.list(period, { sort: 'upvotes', page: page - 1, limit: FEED_PAGE_SIZE }),
@@ -97,7 +81,7 @@ async function feedPage(feed: FeedService, req: FastifyRequest, reply: FastifyRe
   const pages = Math.max(1, Math.ceil(list.total / FEED_PAGE_SIZE));
   if (page > pages) throw notFound(`There is no page ${page} here: this ${period.kind} has ${pages === 1 ? 'one page' : `${pages} pages`} of papers.`);
   const model = presentFeedPage({ feed: list, page, prev: nav.prev, next: nav.next, anchorDay: anchor, latestDay: latest, home });
-  return sendPage(reply, h(FeedView, { model }), { math: model.math });
+  return sendHtml(req, reply, h(FeedView, { model }), { math: model.math, paperIds: list.items.map((i) => i.paper.id), store: deps.community?.store });
 }
 
 /** `/papers/date?date=…` (the date picker), `/papers/week?week=…`, `/papers/month?month=…`; bare: the latest one. */
@@ -119,15 +103,15 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   app.get('/', async (req, reply) => {
     const latest = await feed.latestDay();
-    if (!latest) return sendPage(reply, h(WelcomeView, {}));
-    return feedPage(feed, req, reply, dayPeriod(latest)!, true);
+    if (!latest) return sendHtml(req, reply, h(WelcomeView, {}));
+    return feedPage(deps, req, reply, dayPeriod(latest)!, true);
   });
   app.get('/papers', async (_req, reply) => reply.redirect('/', 302));
 
   for (const kind of ['day', 'week', 'month'] as const) pickerRoute(app, feed, kind);
-  app.get<{ Params: { key: string } }>('/papers/date/:key', (req, reply) => feedPage(feed, req, reply, parsePeriod('day', req.params.key)));
-  app.get<{ Params: { key: string } }>('/papers/week/:key', (req, reply) => feedPage(feed, req, reply, parsePeriod('week', req.params.key)));
-  app.get<{ Params: { key: string } }>('/papers/month/:key', (req, reply) => feedPage(feed, req, reply, parsePeriod('month', req.params.key)));
+  app.get<{ Params: { key: string } }>('/papers/date/:key', (req, reply) => feedPage(deps, req, reply, parsePeriod('day', req.params.key)));
+  app.get<{ Params: { key: string } }>('/papers/week/:key', (req, reply) => feedPage(deps, req, reply, parsePeriod('week', req.params.key)));
+  app.get<{ Params: { key: string } }>('/papers/month/:key', (req, reply) => feedPage(deps, req, reply, parsePeriod('month', req.params.key)));
 
   // One route for every paper id: old-style ids hold a slash (`/papers/hep-th/9108002`), and `.md` asks for Markdown.
   app.get('/papers/*', async (req, reply) => {
@@ -152,6 +136,12 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     if (!view) throw notFound(`There is no paper ${parsed.id} here. It may not have been imported yet.`);
     if (markdown) return reply.header('cache-control', PAGE_CACHE_CONTROL).type('text/markdown; charset=utf-8').send(paperMarkdown(view));
     const model = presentPaper(view);
-    return sendPage(reply, h(PaperView, { model }), { math: model.math });
+    const hidden = view.feed?.hiddenAt != null;
+    const c = deps.community;
+    const order = queryString(req, 'comments') === 'new' ? 'new' : 'best';
+    const thread = c
+      ? presentThread(parsed.id, await c.comments.thread(parsed.id, req.user, order), { order, open: !hidden, nowMs: Date.now(), moderator: isModerator(req.user) })
+      : undefined;
+    return sendHtml(req, reply, h(PaperView, { model, thread, hidden }), { math: model.math || Boolean(thread?.math), paperIds: [parsed.id], store: c?.store });
   });
 }

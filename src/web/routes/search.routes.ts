@@ -8,7 +8,7 @@ import { h } from 'preact';
 import type { SearchSort } from '../../search/text-index.js';
 import { type AppDeps, HttpProblem } from '../app.js';
 import { presentSearchPage, SEARCH_PAGE_SIZE, SEARCH_SORTS, type SearchPageInput } from '../presenters/search.presenter.js';
-import { renderPage } from '../render.js';
+import { sendHtml } from '../page.js';
 import { SearchView } from '../views/search.view.js';
 
 /** Results change as papers arrive and votes move; half a minute of staleness is fine for a search page. */
@@ -23,24 +23,10 @@ function queryString(req: FastifyRequest, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-/**
- * KaTeX positions glyphs with inline `style` attributes: pages that show math allow style attributes only
- * (docs/decisions/006-csp-style-attributes-for-math.md; the same relaxation as the feed pages).
- */
-function allowMathStyles(reply: FastifyReply): void {
-  const csp = reply.getHeader('content-security-policy');
-  if (typeof csp !== 'string' || csp.includes('style-src-attr')) return;
-  reply.header('content-security-policy', `${csp};style-src-attr 'unsafe-inline'`);
-}
-
-function sendSearchPage(reply: FastifyReply, status: number, input: SearchPageInput) {
+function sendSearchPage(req: FastifyRequest, reply: FastifyReply, deps: AppDeps, status: number, input: SearchPageInput) {
   const model = presentSearchPage(input);
-  if (model.math) allowMathStyles(reply);
-  return reply
-    .code(status)
-    .header('cache-control', SEARCH_CACHE_CONTROL)
-    .type('text/html; charset=utf-8')
-    .send(renderPage(h(SearchView, { model })));
+  const paperIds = input.result?.ok ? input.result.hits.map((h) => h.paper.id) : [];
+  return sendHtml(req, reply, h(SearchView, { model }), { math: model.math, status, cacheControl: SEARCH_CACHE_CONTROL, paperIds, store: deps.community?.store });
 }
 
 /** `sort` and `p` as given, or what is wrong with them. */
@@ -65,13 +51,13 @@ export async function searchRoutes(app: FastifyInstance, deps: AppDeps): Promise
     if (!search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index, so it cannot search papers.');
     const q = queryString(req, 'q') ?? '';
     const { sort, page, error } = parseParams(req);
-    if (error) return sendSearchPage(reply, 400, { q, sort, page, error });
-    if (q.trim() === '') return sendSearchPage(reply, 200, { q: '', sort, page });
+    if (error) return sendSearchPage(req, reply, deps, 400, { q, sort, page, error });
+    if (q.trim() === '') return sendSearchPage(req, reply, deps, 200, { q: '', sort, page });
 
     const result = await search.search({ q, sort, page: page - 1, limit: SEARCH_PAGE_SIZE, facets: true });
-    if (!result.ok) return sendSearchPage(reply, 400, { q, sort, page, result });
+    if (!result.ok) return sendSearchPage(req, reply, deps, 400, { q, sort, page, result });
     // Past the last page: a 404 that still shows the box and a way back (an empty search's page 1 is the empty state).
     const pages = Math.max(1, Math.ceil(result.total / SEARCH_PAGE_SIZE));
-    return sendSearchPage(reply, page > pages ? 404 : 200, { q, sort, page, result });
+    return sendSearchPage(req, reply, deps, page > pages ? 404 : 200, { q, sort, page, result });
   });
 }

@@ -1,5 +1,8 @@
 /** The page shell every HTML page shares: head, header with navigation and search box, footer. */
 import type { ComponentChildren } from 'preact';
+import { useContext } from 'preact/hooks';
+import { ViewerContext } from '../viewer.js';
+import { PostButton, signInHref } from './components/forms.js';
 
 export interface LayoutProps {
   title: string;
@@ -23,6 +26,32 @@ function HeaderSearch() {
       <input id="site-search-q" type="search" name="q" placeholder="Search papers" maxlength={1000} autocomplete="off" />
       <button type="submit">Search</button>
     </form>
+  );
+}
+
+/** Right side of the header: the member's links, or "Sign in". */
+function AccountNav() {
+  const viewer = useContext(ViewerContext);
+  if (!viewer.user) {
+    const onAuthPage = viewer.here.startsWith('/auth/');
+    return (
+      <nav class="account-nav" aria-label="Account">
+        <a href={onAuthPage ? '/auth/signin' : signInHref(viewer.here)}>Sign in</a>
+      </nav>
+    );
+  }
+  return (
+    <nav class="account-nav" aria-label="Account">
+      <a href="/submit">Submit</a>
+      {viewer.user.moderator ? <a href="/moderation/reports">Reports</a> : null}
+      <a href={`/users/${viewer.user.id}`}>{viewer.user.name}</a>
+      <a href="/account">Account</a>
+      {viewer.csrf ? (
+        <PostButton action="/auth/signout" class="link-button">
+          Sign out
+        </PostButton>
+      ) : null}
+    </nav>
   );
 }
 
@@ -52,13 +81,16 @@ export function Layout({ title, children, math, description, canonical, scripts 
             <a href="/">Daily</a>
             <a href="/papers/week">Weekly</a>
             <a href="/papers/month">Monthly</a>
+            <a href="/papers/trending">Trending</a>
           </nav>
           <HeaderSearch />
+          <AccountNav />
         </header>
         <main>{children}</main>
         <footer class="site-footer">
           <p>
-            Paperboy · open source (MIT) · paper metadata from <a href="https://arxiv.org">arXiv</a> (CC0)
+            Paperboy · open source (MIT) · paper metadata from <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/moderation">Moderation log</a> ·{' '}
+            <a href="/about/trending">How trending works</a>
           </p>
         </footer>
       </body>

@@ -1,7 +1,11 @@
 /** A paper's page: title and abstract with math typeset, every author, dates, links, the feed day and a BibTeX entry. */
 import { plural } from '../presenters/format.js';
 import { PAGE_AUTHORS_SHOWN, type PaperPageModel, paperHref } from '../presenters/paper.presenter.js';
-import { Categories } from './components/paper-card.js';
+import { useContext } from 'preact/hooks';
+import type { ThreadModel } from '../presenters/comment.presenter.js';
+import { ViewerContext } from '../viewer.js';
+import { CommentThread } from './components/comments.js';
+import { CardVotes, Categories } from './components/paper-card.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
 
@@ -22,10 +26,11 @@ function Authors({ authors }: { authors: string[] }) {
   );
 }
 
-export function PaperView({ model }: { model: PaperPageModel }) {
+export function PaperView({ model, thread, hidden }: { model: PaperPageModel; thread?: ThreadModel | undefined; hidden?: boolean }) {
   const m = model;
+  const viewer = useContext(ViewerContext);
   return (
-    <Layout title={m.titleText} math={m.math} description={m.description} canonical={paperHref(m.id)} scripts={['/static/app.js']}>
+    <Layout title={m.titleText} math={m.math || Boolean(thread?.math)} description={m.description} canonical={paperHref(m.id)} scripts={['/static/app.js']}>
       <article class="paper-page">
         {m.feed ? (
           <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -73,17 +78,26 @@ export function PaperView({ model }: { model: PaperPageModel }) {
           ) : null}
         </header>
 
+        {hidden ? (
+          <p class="notice" role="note">
+            The moderators hid this paper from the feeds. <a href="/moderation">See the moderation log</a>.
+          </p>
+        ) : null}
         {m.feed ? (
-          <p class="feed-box">
-            <span class="votes-inline" title={plural(m.feed.upvotes, 'upvote')}>
-              <span aria-hidden="true">▲ </span>
-              {plural(m.feed.upvotes, 'upvote')}
-            </span>
+          <div class="feed-box">
+            <CardVotes upvotes={m.feed.upvotes} paperId={hidden ? undefined : m.id} />
             <span>
               In the daily feed on <a href={m.feed.href}>{m.feed.label}</a>
+              {m.feed.submittedBy ? <> · submitted by {m.feed.submittedBy}</> : null}
             </span>
             <span>{plural(m.feed.numComments, 'comment')}</span>
-          </p>
+            {viewer.user ? (
+              <a href={`/report?type=paper&id=${encodeURIComponent(m.id)}`} rel="nofollow">
+                Report
+              </a>
+            ) : null}
+            {viewer.user?.moderator ? <a href={`/moderation/papers/${m.id}`}>Moderate</a> : null}
+          </div>
         ) : null}
 
         <section class="abstract" aria-labelledby="abstract-heading">
@@ -133,6 +147,7 @@ export function PaperView({ model }: { model: PaperPageModel }) {
             <code>{m.bibtex}</code>
           </pre>
         </section>
+        {thread ? <CommentThread thread={thread} /> : null}
       </article>
     </Layout>
   );

@@ -2,6 +2,10 @@
 import { plural } from '../../presenters/format.js';
 import type { CategoryModel, PaperCardModel } from '../../presenters/paper.presenter.js';
 import type { MathHtml } from '../../../domain/math.js';
+import { useContext } from 'preact/hooks';
+import { paperHref } from '../../presenters/paper.presenter.js';
+import { ViewerContext } from '../../viewer.js';
+import { CsrfField, signInHref } from './forms.js';
 import { Tex } from './tex.js';
 
 export function Categories({ categories }: { categories: CategoryModel[] }) {
@@ -27,16 +31,45 @@ export function AuthorsShort({ authors, more }: { authors: string[]; more: numbe
   );
 }
 
-/** The upvote box at the left of a card (feed and search results). */
-export function CardVotes({ upvotes }: { upvotes: number }) {
-  return (
-    <div class="votes" title={plural(upvotes, 'upvote')}>
+/**
+ * The upvote box (feed cards, search results, paper pages). Signed in: a form that POSTs the member's new state
+ * (`up` or `withdraw`, so a double-click cannot undo itself); app.js sends it in place. Signed out: a link to sign in.
+ */
+export function CardVotes({ upvotes, paperId }: { upvotes: number; paperId?: string }) {
+  const viewer = useContext(ViewerContext);
+  const body = (
+    <>
       <span class="votes-arrow" aria-hidden="true">
         ▲
       </span>
       <span class="votes-count">{upvotes}</span>
       <span class="visually-hidden"> {upvotes === 1 ? 'upvote' : 'upvotes'}</span>
-    </div>
+    </>
+  );
+  if (!paperId) {
+    return (
+      <div class="votes" title={plural(upvotes, 'upvote')}>
+        {body}
+      </div>
+    );
+  }
+  if (!viewer.user) {
+    return (
+      <a class="votes" href={signInHref(viewer.here)} title="Sign in to upvote">
+        {body}
+      </a>
+    );
+  }
+  const upvoted = viewer.upvoted.has(paperId);
+  return (
+    <form class="vote-form" method="post" action={`${paperHref(paperId)}/vote`} data-vote>
+      <CsrfField />
+      <input type="hidden" name="action" value={upvoted ? 'withdraw' : 'up'} />
+      <input type="hidden" name="next" value={viewer.here} />
+      <button type="submit" class={upvoted ? 'votes voted' : 'votes'} aria-pressed={upvoted ? 'true' : 'false'} title={upvoted ? 'Withdraw your upvote' : 'Upvote'}>
+        {body}
+      </button>
+    </form>
   );
 }
 
@@ -57,7 +90,7 @@ export function CardTitle({ rank, href, titleHtml }: { rank: number; href: strin
 export function PaperCard({ card, rank }: { card: PaperCardModel; rank: number }) {
   return (
     <article class="paper-card" data-paper-id={card.id}>
-      <CardVotes upvotes={card.upvotes} />
+      <CardVotes upvotes={card.upvotes} paperId={card.id} />
       <div class="paper-card-body">
         <CardTitle rank={rank} href={card.href} titleHtml={card.titleHtml} />
         <AuthorsShort authors={card.authors} more={card.moreAuthors} />
