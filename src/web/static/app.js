@@ -50,3 +50,38 @@
     });
   });
 })();
+
+// Upvotes in place: a vote form (data-vote) is sent with fetch and the box updated from the JSON answer; without
+// JavaScript, or if the request fails for a reason other than a refusal, the plain form POST (and its redirect) runs.
+(function () {
+  'use strict';
+  var forms = document.querySelectorAll('form[data-vote]');
+  Array.prototype.forEach.call(forms, function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.fetch || !window.FormData) return;
+      event.preventDefault();
+      var button = form.querySelector('button');
+      var actionField = form.querySelector('input[name="action"]');
+      var count = form.querySelector('.votes-count');
+      if (!button || !actionField || !count || button.disabled) return;
+      button.disabled = true;
+      var body = new URLSearchParams(new FormData(form));
+      fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) {
+          if (res.status === 401 || res.status === 403 || res.status === 429) {
+            return res.json().then(function (err) { window.alert(err.message || 'Your vote was not recorded.'); });
+          }
+          if (!res.ok) { form.submit(); return; }
+          return res.json().then(function (result) {
+            count.textContent = String(result.upvotes);
+            button.setAttribute('aria-pressed', result.upvoted ? 'true' : 'false');
+            button.classList.toggle('voted', result.upvoted);
+            button.title = result.upvoted ? 'Withdraw your upvote' : 'Upvote';
+            actionField.value = result.upvoted ? 'withdraw' : 'up';
+          });
+        })
+        .catch(function () { form.submit(); })
+        .then(function () { button.disabled = false; });
+    });
+  });
+})();

@@ -20,6 +20,7 @@ export function FeedView({ model }: { model: FeedPageModel }) {
       math={model.math}
       canonical={model.canonicalHref}
       description={`${model.kindTitle} for ${model.heading}, ranked by upvotes.`}
+      scripts={['/static/app.js']}
     >
       <PeriodHeader model={model} />
       {model.cards.length === 0 ? (
