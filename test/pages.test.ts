@@ -186,7 +186,7 @@ describe('feed pages', () => {
     expect(h1(home.body)).toBe('Tuesday, 30 September 2025');
     expect(cardTitles(home.body)).toEqual(['Debunk the Myth of SFT Generalization']);
     // The same page, apart from where the sign-in links send the visitor back to.
-    const sansNext = (html: string) => main(html).replace(/next=[^"]*/g, '');
+    const sansNext = (html: string) => (main(html) ?? "").replace(/next=[^"]*/g, '');
     expect(sansNext(home.body)).toBe(sansNext(day.body));
   });
 
