@@ -68,11 +68,14 @@ export async function communityRoutes(app: FastifyInstance, _deps: AppDeps, c: C
     throw notFound(`Nothing to do at ${paperHref(paperId)}/${action.slice(0, 40)}.`);
   });
 
-  // Commenting shares the vote limit's route; a stricter limit of its own applies here.
-  const commentLimiter = app.rateLimit({ ...COMMUNITY_RATES.comment, keyGenerator: (req) => (req.user ? `comment:u${req.user.id}` : `comment:${req.ip}`) });
+  // Commenting shares the vote route (old-style ids need the wildcard); a stricter limit of its own applies here.
+  const commentLimit = app.createRateLimit({ ...COMMUNITY_RATES.comment, keyGenerator: (req) => (req.user ? `comment:u${req.user.id}` : `comment:${req.ip}`) });
   async function addComment(req: FastifyRequest, reply: FastifyReply, paperId: string) {
-    await commentLimiter.call(app, req, reply);
-    if (reply.sent) return reply;
+    const limit = await commentLimit(req);
+    if (!limit.isAllowed && limit.isExceeded) {
+      reply.header('ratelimit-limit', limit.max).header('ratelimit-remaining', 0).header('ratelimit-reset', limit.ttlInSeconds).header('retry-after', limit.ttlInSeconds);
+      throw new RuleError('limit', `You can post ${limit.max} comments a minute; wait ${limit.ttlInSeconds} seconds and send it again.`);
+    }
     try {
       const id = await c.comments.add(req.user, paperId, { body: field(req, 'body'), parentId: field(req, 'parentId') });
       if (wantsJson(req)) return reply.code(201).send({ id });

@@ -1,0 +1,54 @@
+/** A real SMTP server on 127.0.0.1 (smtp-server) that keeps what it receives, parsed with mailparser. */
+import type { AddressInfo } from 'node:net';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface Mailbox {
+  /** smtp://127.0.0.1:PORT for SMTP_URL. */
+  url: string;
+  messages: ParsedMail[];
+  /** The next message to `to` not returned before (waiting for it up to `timeoutMs`). */
+  waitFor(to: string, timeoutMs?: number): Promise<ParsedMail>;
+  close(): Promise<void>;
+}
+
+export async function startMailbox(): Promise<Mailbox> {
+  const messages: ParsedMail[] = [];
+  const taken = new Set<ParsedMail>();
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, _session, cb) {
+      simpleParser(stream)
+        .then((mail) => {
+          messages.push(mail);
+          cb();
+        })
+        .catch(cb);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  const addressedTo = (m: ParsedMail, to: string) => {
+    const list = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
+    return list.some((a) => a.value.some((v) => v.address?.toLowerCase() === to.toLowerCase()));
+  };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    async waitFor(to, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const next = messages.find((m) => !taken.has(m) && addressedTo(m, to));
+        if (next) {
+          taken.add(next);
+          return next;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
