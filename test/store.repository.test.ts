@@ -73,7 +73,7 @@ describe.each(dialects)('store on $name', ({ name, available, open }) => {
       });
       expect((await store.papers.getById('hep-th/9108002'))?.links.abs).toBe('https://arxiv.org/abs/hep-th/9108002');
       expect((await store.papers.getById('openreview:AbC_12-x'))?.links.abs).toBeNull();
-      expect(await store.feed.getByPaperId('hep-th/9108002')).toEqual({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 3 });
+      expect(await store.feed.getByPaperId('hep-th/9108002')).toMatchObject({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 3 });
       expect(await store.feed.getByPaperId('openreview:AbC_12-x')).toBeNull();
       expect(await store.papers.getById('9999.99999')).toBeNull();
     });
@@ -102,11 +102,11 @@ describe.each(dialects)('store on $name', ({ name, available, open }) => {
     it('takes imported upvotes and a submitter; keeps the day a paper entered the feed', async () => {
       const s = await run([paper('hep-th/9108002', { categories: ['hep-th'], published: '1991-08-15', feed: { date: '2001-01-01', submittedBy: 'mikovic', upvotes: 7 } })]);
       expect(s).toMatchObject({ updated: 1 });
-      expect(await store.feed.getByPaperId('hep-th/9108002')).toEqual({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 7 });
+      expect(await store.feed.getByPaperId('hep-th/9108002')).toMatchObject({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 7 });
       // Fewer upvotes (an older listing) and another submitter change nothing.
       const older = await run([paper('hep-th/9108002', { categories: ['hep-th'], published: '1991-08-15', feed: { date: '1991-08-15', submittedBy: 'else', upvotes: 2 } })]);
       expect(older).toMatchObject({ updated: 0, unchanged: 1 });
-      expect(await store.feed.getByPaperId('hep-th/9108002')).toEqual({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 7 });
+      expect(await store.feed.getByPaperId('hep-th/9108002')).toMatchObject({ feedDate: '1991-08-15', submittedBy: 'mikovic', upvotes: 7 });
     });
 
     it('gives copies of a paper in one batch the same outcome as copies in separate batches', async () => {
@@ -121,7 +121,7 @@ describe.each(dialects)('store on $name', ({ name, available, open }) => {
       expect(apart).toMatchObject({ added: 1, updated: 2, unchanged: 0 });
       for (const id of ['2509.00001', '2509.00002']) {
         expect((await store.papers.getById(id))?.title).toBe('Second version');
-        expect(await store.feed.getByPaperId(id)).toEqual({ feedDate: '2024-06-10', submittedBy: 'akhaliq', upvotes: 43 });
+        expect(await store.feed.getByPaperId(id)).toMatchObject({ feedDate: '2024-06-10', submittedBy: 'akhaliq', upvotes: 43 });
       }
       const again = await importer.run(new ArraySource(copies('2509.00001')), { clock: () => NOW });
       expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 3 });

@@ -22,7 +22,7 @@ const toDoc =
       categories: p.categories,
       published: p.published,
       feedDate: f?.feedDate ?? null,
-      upvotes: f?.upvotes ?? 0,
+      upvotes: f?.totalUpvotes ?? f?.upvotes ?? 0,
     };
   };
 

@@ -154,6 +154,7 @@ export class AccountService {
       await repos.feed.clearSubmitter(userId);
       await repos.accounts.deleteUser(userId); // cascades: votes, comment votes, reports, sessions
       for (const paperId of voted) await repos.feed.recount(paperId, now);
+      await repos.changes.append(voted); // the search index's upvote counts follow
       for (const id of commentVotes) if (await repos.comments.byId(id)) await repos.comments.recount(id);
       for (const paperId of commented) await repos.feed.setCommentCount(paperId, await repos.comments.countVisible(paperId));
     });

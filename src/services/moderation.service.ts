@@ -85,7 +85,9 @@ export class ModerationService {
     await this.act(mod, banned ? 'ban' : 'unban', { type: 'user', id: String(userId), label: nameOf(target) }, reason, async (repos) => {
       await repos.accounts.setBanned(userId, banned ? new Date(nowMs) : null);
       if (banned) await repos.accounts.deleteSessionsOf(userId);
-      for (const paperId of await repos.votes.paperIdsVotedByUser(userId)) await repos.feed.recount(paperId, nowMs);
+      const voted = await repos.votes.paperIdsVotedByUser(userId);
+      for (const paperId of voted) await repos.feed.recount(paperId, nowMs);
+      await repos.changes.append(voted); // the search index's upvote counts follow
       for (const id of await repos.votes.commentIdsVotedByUser(userId)) await repos.comments.recount(id);
     });
   }

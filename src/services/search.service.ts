@@ -192,13 +192,14 @@ export class SearchService {
       const paper = byId.get(h.paperId);
       if (!paper) return []; // deleted since the index last synced
       const f = feed.get(h.paperId);
+      if (f?.hidden) return []; // hidden by the moderators
       return [
         {
           paper,
           feedDate: f?.feedDate ?? paper.published,
           submittedBy: f?.submittedBy ?? null,
-          upvotes: f?.upvotes ?? 0,
-          numComments: 0,
+          upvotes: f?.totalUpvotes ?? f?.upvotes ?? 0,
+          numComments: f?.numComments ?? 0,
           titleMarked: h.titleMarked || paper.title,
           snippetMarked: h.snippetMarked,
         },

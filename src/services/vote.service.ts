@@ -28,6 +28,8 @@ export class VoteService {
       if (entry?.hiddenAt) throw new RuleError('forbidden', 'This paper was hidden by the moderators.');
       await repos.votes.setPaperVote(user.id, paperId, up, new Date(now).toISOString());
       const counted = await repos.feed.recount(paperId, now);
+      // The search index keeps upvotes for sort=upvotes; it follows the change log.
+      await repos.changes.append([paperId]);
       return { upvotes: counted?.upvotes ?? 0, upvoted: up };
     });
   }
@@ -56,7 +58,9 @@ export class VoteService {
     for (const id of ids) {
       await this.store.transaction(async (repos) => {
         await repos.feed.lock(id);
-        await repos.feed.recount(id, now);
+        const before = await repos.feed.entry(id);
+        const after = await repos.feed.recount(id, now);
+        if (after && before && after.upvotes !== before.upvotes) await repos.changes.append([id]);
       });
     }
     return ids.length;

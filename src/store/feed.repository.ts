@@ -7,10 +7,15 @@ import type { FeedInput } from '../domain/paper.js';
 import { type PaperRecord, toPaperRecord } from './paper.repository.js';
 import type { Database } from './schema.js';
 
+/** What imports compare and merge (`upvotes` = imported upvotes), plus the shown totals for readers of the state. */
 export interface FeedState {
   feedDate: string;
   submittedBy: string | null;
   upvotes: number;
+  /** Imported plus members' votes (read-only here: imports never write it). */
+  totalUpvotes?: number;
+  numComments?: number;
+  hidden?: boolean;
 }
 
 /** What pages show about a paper's place in the feed. */
@@ -63,10 +68,19 @@ export class FeedRepository {
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       const rows = await this.db
         .selectFrom('feed_entries')
-        .select(['paper_id', 'feed_date', 'submitted_by', 'imported_upvotes'])
+        .select(['paper_id', 'feed_date', 'submitted_by', 'imported_upvotes', 'upvotes', 'comment_count', 'hidden_at'])
         .where('paper_id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
         .execute();
-      for (const r of rows) out.set(r.paper_id, { feedDate: r.feed_date, submittedBy: r.submitted_by, upvotes: r.imported_upvotes });
+      for (const r of rows) {
+        out.set(r.paper_id, {
+          feedDate: r.feed_date,
+          submittedBy: r.submitted_by,
+          upvotes: r.imported_upvotes,
+          totalUpvotes: r.upvotes,
+          numComments: r.comment_count,
+          hidden: r.hidden_at !== null,
+        });
+      }
     }
     return out;
   }
