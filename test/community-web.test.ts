@@ -71,13 +71,19 @@ describe('sign-in by emailed link (real SMTP server)', () => {
     const token = link.searchParams.get('token')!;
     const done = await client.post('/auth/verify', { token, next: `/papers/${PAPER}` });
     expect(done.statusCode).toBe(303);
-    expect(done.headers.location).toBe(`/papers/${PAPER}`);
+    // A first sign-in asks for a display name, then goes on to where the member was.
+    expect(done.headers.location).toBe(`/account?welcome=1&next=%2Fpapers%2F${PAPER}`);
     const cookie = done.cookies.find((c) => c.name === 'pb_session')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.secure).toBeFalsy(); // http site: a Secure cookie would never come back
 
+    const welcome = await client.get(done.headers.location as string);
+    expect(welcome.body).toContain('Welcome to Paperboy');
+    const named = await client.post('/account', { displayName: 'Ada L.', affiliation: 'Analytical Engines', next: `/papers/${PAPER}` });
+    expect(named.headers.location).toBe(`/papers/${PAPER}`);
     const page = await client.get(`/papers/${PAPER}`);
     expect(page.body).toContain('href="/account">Account</a>');
+    expect(page.body).toContain('>Ada L.</a>');
     expect(page.headers['cache-control']).toBe('private, no-cache');
 
     // The same link again (replayed) is refused, even by the person who used it.
@@ -124,6 +130,48 @@ describe('sign-in by emailed link (real SMTP server)', () => {
     const desk = await member(app, store, email);
     expect((await desk.post('/account/signout-everywhere', {})).statusCode).toBe(303);
     expect((await laptop.get('/account')).headers.location).toBe('/auth/signin?next=%2Faccount');
+  });
+
+  it('mails a reply to a member who asked for it, and not to one who did not', async () => {
+    const asker = await member(app, store, 'asker@example.org', { name: 'Asker' });
+    await asker.post('/account', { displayName: 'Asker', emailOnReply: 'on' });
+    const quiet = await member(app, store, 'quiet@example.org', { name: 'Quiet' });
+    const answerer = await member(app, store, 'answerer@example.org', { name: 'Answerer' });
+    const q1 = /comment-(\d+)/.exec((await asker.post(`/papers/${PAPER}/comments`, { body: 'Question?' })).headers.location as string)![1]!;
+    const q2 = /comment-(\d+)/.exec((await quiet.post(`/papers/${PAPER}/comments`, { body: 'Another?' })).headers.location as string)![1]!;
+    const r1 = await answerer.post(`/papers/${PAPER}/comments`, { body: 'Answer.', parentId: q1 });
+    await answerer.post(`/papers/${PAPER}/comments`, { body: 'Answer too.', parentId: q2 });
+    const mail = await mailbox.waitFor('asker@example.org');
+    expect(mail.subject).toBe('Answerer replied to your comment on Paperboy');
+    expect(mail.text).toContain(`http://paperboy.test/papers/${PAPER}#comment-${/comment-(\d+)/.exec(r1.headers.location as string)![1]}`);
+    await expect(mailbox.waitFor('quiet@example.org', 300)).rejects.toThrow(/no mail/);
+  });
+
+  it('deletes an account with its personal data, keeping replies to it as an anonymous tombstone', async () => {
+    const leaver = await member(app, store, 'leaver@example.org', { name: 'Leaver' });
+    const other = await member(app, store, 'stayer@example.org', { name: 'Stayer' });
+    const id = (await store.accounts.userByEmail('leaver@example.org'))!.id;
+    await leaver.post(`/papers/${PAPER}/vote`, { action: 'up' });
+    const parent = /comment-(\d+)/.exec((await leaver.post(`/papers/${PAPER}/comments`, { body: 'My words' })).headers.location as string)![1]!;
+    await other.post(`/papers/${PAPER}/comments`, { body: 'A reply to the leaver', parentId: parent });
+    const upvotesBefore = (await store.feed.entry(PAPER))!.upvotes;
+
+    expect((await leaver.post('/account/delete', { confirm: 'delete' })).statusCode).toBe(400); // must type DELETE
+    const gone = await leaver.post('/account/delete', { confirm: 'DELETE' });
+    expect(gone.statusCode).toBe(200);
+    expect(gone.body).toContain('Your account is deleted');
+    expect(await store.accounts.userByEmail('leaver@example.org')).toBeNull();
+    expect((await store.feed.entry(PAPER))!.upvotes).toBe(upvotesBefore - 1);
+    const db = store.db.kysely;
+    expect(await db.selectFrom('sessions').selectAll().where('user_id', '=', id).execute()).toEqual([]);
+    expect(await db.selectFrom('votes').selectAll().where('user_id', '=', id).execute()).toEqual([]);
+    expect(await db.selectFrom('comments').selectAll().where('user_id', '=', id).execute()).toEqual([]);
+    expect(await db.selectFrom('login_tokens').selectAll().where('email', '=', 'leaver@example.org').execute()).toEqual([]);
+    const page = (await new WebClient(app).get(`/papers/${PAPER}`)).body;
+    expect(page).not.toContain('My words');
+    expect(page).not.toContain('>Leaver<');
+    expect(page).toContain('A reply to the leaver');
+    expect((await leaver.get('/account')).statusCode).toBe(303); // the session went with it
   });
 
   it('limits sign-in requests per address with 429 and RateLimit headers', async () => {

@@ -28,6 +28,8 @@ import { pageRoutes } from './routes/pages.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { installSessions } from './session.js';
+import { ANONYMOUS, type ViewerModel } from './viewer.js';
+import type { User } from '../store/account.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { moderationRoutes } from './routes/moderation.routes.js';
@@ -81,7 +83,12 @@ function wantsJson(req: FastifyRequest): boolean {
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string) {
   reply.code(status);
   if (wantsJson(req)) return reply.type('application/json; charset=utf-8').send({ error: title, message, statusCode: status });
-  return reply.type('text/html; charset=utf-8').send(renderPage(h(ErrorView, { status, title, message })));
+  // The header still shows who is signed in (no CSRF token: error pages carry no forms that change state).
+  const user = (req as { user?: User | null }).user ?? null;
+  const viewer: ViewerModel = user
+    ? { ...ANONYMOUS, user: { id: user.id, name: user.displayName ?? `member ${user.id}`, role: user.role, moderator: user.role !== 'user' && !user.bannedAt }, here: req.url }
+    : { ...ANONYMOUS, here: req.url.length <= 2000 ? req.url : '/' };
+  return reply.type('text/html; charset=utf-8').send(renderPage(h(ErrorView, { status, title, message }), viewer));
 }
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {

@@ -48,7 +48,10 @@ export async function authRoutes(app: FastifyInstance, _deps: AppDeps, c: Commun
     const result = await c.accounts.signIn(field(req, 'token'));
     if (!result) return sendHtml(req, reply, h(LinkProblemView, {}), { status: 400, cacheControl: 'no-store' });
     setSessionCookie(reply, result.sessionSecret, secure);
-    return reply.redirect(localPath(field(req, 'next')), 303);
+    const next = localPath(field(req, 'next'));
+    // A first sign-in: ask for the name shown with comments and submissions, then go on.
+    if (!result.user.displayName) return reply.redirect(`/account?welcome=1&next=${encodeURIComponent(next)}`, 303);
+    return reply.redirect(next, 303);
   });
 
   app.post('/auth/signout', async (req, reply) => {
@@ -60,7 +63,8 @@ export async function authRoutes(app: FastifyInstance, _deps: AppDeps, c: Commun
 
   app.get('/account', async (req, reply) => {
     if (!req.user) return reply.redirect('/auth/signin?next=%2Faccount', 303);
-    return sendHtml(req, reply, h(AccountView, { user: req.user, saved: queryField(req, 'saved') === '1' }));
+    const welcome = queryField(req, 'welcome') === '1';
+    return sendHtml(req, reply, h(AccountView, { user: req.user, saved: queryField(req, 'saved') === '1', welcome, next: welcome ? localPath(queryField(req, 'next')) : undefined }));
   });
 
   app.post('/account', async (req, reply) => {
@@ -71,7 +75,8 @@ export async function authRoutes(app: FastifyInstance, _deps: AppDeps, c: Commun
       if (!(e instanceof RuleError)) throw e;
       return sendHtml(req, reply, h(AccountView, { user: req.user, saved: false, error: e.message }), { status: 400 });
     }
-    return reply.redirect('/account?saved=1', 303);
+    const next = field(req, 'next');
+    return reply.redirect(next ? localPath(next) : '/account?saved=1', 303);
   });
 
   app.post('/account/signout-everywhere', async (req, reply) => {

@@ -6,11 +6,12 @@ import { paperHref } from '../presenters/paper.presenter.js';
 import { CsrfField, PostButton } from './components/forms.js';
 import { Layout } from './layout.js';
 
-export function AccountView({ user, saved, error }: { user: User; saved: boolean; error?: string }) {
+export function AccountView({ user, saved, error, welcome, next }: { user: User; saved: boolean; error?: string; welcome?: boolean; next?: string | undefined }) {
   return (
     <Layout title="Your account">
       <section class="form-page">
-        <h1>Your account</h1>
+        <h1>{welcome ? 'Welcome to Paperboy' : 'Your account'}</h1>
+        {welcome ? <p role="status">You are signed in. Choose the name shown with your comments and submissions (you can change it later).</p> : null}
         <p>
           Signed in as <strong>{user.email}</strong>. Your address is never shown to anyone. <a href={`/users/${user.id}`}>See your public profile</a>.
         </p>
@@ -26,6 +27,7 @@ export function AccountView({ user, saved, error }: { user: User; saved: boolean
         ) : null}
         <form method="post" action="/account" class="stacked-form">
           <CsrfField />
+          {next ? <input type="hidden" name="next" value={next} /> : null}
           <label for="display-name">Display name (shown with your comments and submissions)</label>
           <input id="display-name" name="displayName" maxlength={DISPLAY_NAME_MAX_CHARS} value={user.displayName ?? ''} autocomplete="nickname" />
           <label for="affiliation">Affiliation (optional)</label>
