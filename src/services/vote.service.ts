@@ -55,6 +55,9 @@ export class VoteService {
   async recountAll(): Promise<number> {
     const ids = await this.store.feed.votedPaperIds();
     const now = this.clock();
+    // Housekeeping that needs the same rhythm: ended sessions and sign-in links older than a day go.
+    await this.store.accounts.deleteExpiredSessions(new Date(now));
+    await this.store.accounts.deleteExpiredTokens(new Date(now - 86_400_000));
     for (const id of ids) {
       await this.store.transaction(async (repos) => {
         await repos.feed.lock(id);

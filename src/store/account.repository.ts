@@ -90,6 +90,12 @@ export class AccountRepository {
     return Number(r.numDeletedRows);
   }
 
+  /** Removes sessions that ended before `before`. */
+  async deleteExpiredSessions(before: Date): Promise<number> {
+    const r = await this.db.deleteFrom('sessions').where('expires_at', '<', before.toISOString()).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   /** The user with this address, created on first sign-in. */
   async findOrCreateUser(email: string, now: Date): Promise<User> {
     const address = normalizeEmail(email);
