@@ -12,8 +12,9 @@
 export const TRENDING_EPOCH_MS = Date.UTC(2020, 0, 1);
 export const TRENDING_WINDOW_SECONDS = 2 * 86_400;
 /**
- * Votes from accounts younger than this, and from banned accounts, are shown in the count but do not move trending:
- * a throwaway account made to push a paper counts only once it has aged, by which time the paper has too.
+ * Votes from accounts younger than this are shown in the count but do not move trending: a throwaway account made to
+ * push a paper counts only once it has aged, by which time the paper has too. (Votes of suspended accounts count
+ * nowhere.)
  */
 export const TRUSTED_ACCOUNT_AGE_MS = 24 * 3_600_000;
 
@@ -27,9 +28,4 @@ export function trendingScore(votes: number, enteredAtMs: number): number {
 /** When a feed entry entered the feed: the start (UTC) of its feed day. */
 export function feedDayMs(feedDate: string): number {
   return Date.parse(`${feedDate}T00:00:00Z`);
-}
-
-/** Whether a vote by an account created at `accountCreatedAt` counts for trending at `nowMs`. */
-export function voteCountsForTrending(account: { createdAt: string; bannedAt: string | null }, nowMs: number): boolean {
-  return account.bannedAt === null && nowMs - Date.parse(account.createdAt) >= TRUSTED_ACCOUNT_AGE_MS;
 }

@@ -148,13 +148,17 @@ export class AccountService {
   async deleteAccount(userId: number): Promise<void> {
     const now = this.clock();
     await this.store.transaction(async (repos) => {
-      const voted = await repos.votes.paperIdsVotedByUser(userId);
-      const commentVotes = await repos.votes.commentIdsVotedByUser(userId);
+      // Votes are recounted after the rows go; lock the counted rows first, in order (as bans do).
+      const papers = [...(await repos.votes.paperIdsVotedByUser(userId))].sort();
+      const commentVotes = [...(await repos.votes.commentIdsVotedByUser(userId))].sort((a, b) => a - b);
+      for (const paperId of papers) await repos.feed.lock(paperId);
+      for (const id of commentVotes) await repos.comments.lock(id, this.store.dialect);
       const commented = await repos.comments.deleteAllOf(userId, new Date(now).toISOString());
       await repos.feed.clearSubmitter(userId);
-      await repos.accounts.deleteUser(userId); // cascades: votes, comment votes, reports, sessions
-      for (const paperId of voted) await repos.feed.recount(paperId, now);
-      await repos.changes.append(voted); // the search index's upvote counts follow
+      await repos.accounts.deleteUser(userId); // cascades: votes, comment votes, reports filed, sessions
+      await repos.moderation.deleteReportsAboutGone();
+      for (const paperId of papers) await repos.feed.recount(paperId, now);
+      await repos.changes.append(papers); // the search index's upvote counts follow
       for (const id of commentVotes) if (await repos.comments.byId(id)) await repos.comments.recount(id);
       for (const paperId of commented) await repos.feed.setCommentCount(paperId, await repos.comments.countVisible(paperId));
     });

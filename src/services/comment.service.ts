@@ -8,6 +8,7 @@ import type { User } from '../store/account.repository.js';
 import type { CommentRecord } from '../store/comment.repository.js';
 import type { Store } from '../store/store.js';
 import { RuleError } from './rule-error.js';
+import { isModerator } from './moderation.service.js';
 import { assertCanAct } from './vote.service.js';
 
 export const COMMENT_MAX_CHARS = 10_000;
@@ -25,10 +26,6 @@ export interface CommentNode {
   canEdit: boolean;
   canDelete: boolean;
   myVote: number;
-}
-
-function isModerator(user: User | null): boolean {
-  return user !== null && (user.role === 'moderator' || user.role === 'admin');
 }
 
 function cleanBody(input: unknown): string {
@@ -154,6 +151,7 @@ export class CommentService {
     if (c.userId !== user.id) throw new RuleError('forbidden', 'Only its author can delete a comment (moderators hide comments instead).');
     await this.store.transaction(async (repos) => {
       await repos.comments.delete(commentId, new Date(this.now()).toISOString());
+      await repos.moderation.deleteReportsAboutGone();
       await repos.feed.setCommentCount(c.paperId, await repos.comments.countVisible(c.paperId));
     });
     return c;

@@ -14,6 +14,25 @@ export const REASON_MAX_CHARS = 500;
 
 export type ModerationAction = 'hide-paper' | 'restore-paper' | 'hide-comment' | 'restore-comment' | 'ban' | 'unban' | 'grant' | 'dismiss-reports';
 
+/**
+ * Recounts every paper and comment a member voted on (after a ban, an unban or a deletion changed which votes count).
+ * Each row is locked first, in a fixed order, so concurrent bans neither count stale votes nor deadlock.
+ */
+export async function recountVotesOf(repos: Repositories, userId: number, nowMs: number, dialect: 'sqlite' | 'postgres'): Promise<{ papers: string[]; comments: number[] }> {
+  const papers = [...(await repos.votes.paperIdsVotedByUser(userId))].sort();
+  const comments = [...(await repos.votes.commentIdsVotedByUser(userId))].sort((a, b) => a - b);
+  for (const paperId of papers) {
+    await repos.feed.lock(paperId);
+    await repos.feed.recount(paperId, nowMs);
+  }
+  await repos.changes.append(papers); // the search index's upvote counts follow
+  for (const id of comments) {
+    await repos.comments.lock(id, dialect);
+    await repos.comments.recount(id);
+  }
+  return { papers, comments };
+}
+
 export function isModerator(user: User | null): boolean {
   return user !== null && user.bannedAt === null && (user.role === 'moderator' || user.role === 'admin');
 }
@@ -85,10 +104,7 @@ export class ModerationService {
     await this.act(mod, banned ? 'ban' : 'unban', { type: 'user', id: String(userId), label: nameOf(target) }, reason, async (repos) => {
       await repos.accounts.setBanned(userId, banned ? new Date(nowMs) : null);
       if (banned) await repos.accounts.deleteSessionsOf(userId);
-      const voted = await repos.votes.paperIdsVotedByUser(userId);
-      for (const paperId of voted) await repos.feed.recount(paperId, nowMs);
-      await repos.changes.append(voted); // the search index's upvote counts follow
-      for (const id of await repos.votes.commentIdsVotedByUser(userId)) await repos.comments.recount(id);
+      await recountVotesOf(repos, userId, nowMs, this.store.dialect);
     });
   }
 

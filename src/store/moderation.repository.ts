@@ -2,7 +2,7 @@
  * Moderation: members' reports and the public moderation log. The log is append-only — this repository has no way to
  * change or remove an entry, and migration 004 adds database triggers that refuse UPDATE and DELETE on it.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, ReportTarget } from './schema.js';
 
 export interface ModerationEntry {
@@ -74,6 +74,22 @@ export class ModerationRepository {
   async openReports(limit: number): Promise<Report[]> {
     const rows = await this.db.selectFrom('reports').selectAll().where('resolved_at', 'is', null).orderBy('created_at').orderBy('id').limit(limit).execute();
     return rows.map((r) => ({ id: Number(r.id), reporterId: Number(r.reporter_id), targetType: r.target_type, targetId: r.target_id, reason: r.reason, createdAt: r.created_at }));
+  }
+
+  /** Removes reports about members and comments that no longer exist (account deletion, comment deletion). */
+  async deleteReportsAboutGone(): Promise<void> {
+    await this.db
+      .deleteFrom('reports')
+      .where('target_type', '=', 'user')
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('users').select('users.id').where(sql<boolean>`cast(users.id as text) = reports.target_id`))))
+      .execute();
+    await this.db
+      .deleteFrom('reports')
+      .where('target_type', '=', 'comment')
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('comments').select('comments.id').where('comments.deleted_at', 'is', null).where(sql<boolean>`cast(comments.id as text) = reports.target_id`))),
+      )
+      .execute();
   }
 
   /** Closes every open report about a target (it was acted on or dismissed). */
