@@ -353,7 +353,7 @@ describe('(d) the arXiv metadata snapshot layout', () => {
     expect(c).toMatchObject({ authors: ['A. Mikovic'], published: '1991-08-15', updated: '1991-08-15', version: 1 });
     expect(c!.links.abs).toBe('https://arxiv.org/abs/hep-th/9108002');
     // The v1 date is the feed day; the snapshot's submitter (an arXiv author's name) is not a feed submitter.
-    expect(await store.feed.getByPaperId('0704.0001')).toEqual({ feedDate: '2007-04-02', submittedBy: null, upvotes: 0 });
+    expect(await store.feed.getByPaperId('0704.0001')).toMatchObject({ feedDate: '2007-04-02', submittedBy: null, upvotes: 0 });
 
     // An older copy of 0704.0001 (only v1 known, different title) arriving later changes nothing.
     const v1Only = { ...SNAPSHOT[0], title: 'Calculation of prompt diphoton production (first version)', versions: [SNAPSHOT[0]!.versions[0]] };
