@@ -93,7 +93,7 @@ describe('feed pages', () => {
 
   it('shows a card: shortened authors, excerpt cut before a math span, date, upvotes, comments, primary category first', async () => {
     const res = await get('/papers/date/2025-06-03');
-    const card = /<article class="paper-card" data-paper-id="2506.90003">(.*?)<\/article>/s.exec(res.body)?.[1] ?? '';
+    const card = /<article class="paper-card" data-paper-id="2506.90003"[^>]*>(.*?)<\/article>/s.exec(res.body)?.[1] ?? '';
     expect(card).toContain('<a href="/papers/2506.90003">');
     expect(card).toContain('<p class="authors">A One, B Two, C Three, D Four<span class="more-authors"> and 2 more</span></p>');
     // 260 characters of text, then a math span straddling 300: it is dropped whole, the cut falls before it.
@@ -277,7 +277,7 @@ describe('paper pages', () => {
 
   it('renders math in feed cards', async () => {
     const res = await get('/papers/date/2025-06-04');
-    const card = /<article class="paper-card" data-paper-id="2506.90006">(.*?)<\/article>/s.exec(res.body)?.[1] ?? '';
+    const card = /<article class="paper-card" data-paper-id="2506.90006"[^>]*>(.*?)<\/article>/s.exec(res.body)?.[1] ?? '';
     expect(card).toContain('class="katex"');
     expect(card).not.toContain('$x^2$');
     expect(res.body).toContain('katex.min.css');

@@ -73,7 +73,8 @@ export async function authRoutes(app: FastifyInstance, _deps: AppDeps, c: Commun
       await c.accounts.updateProfile(req.user.id, { displayName: field(req, 'displayName'), affiliation: field(req, 'affiliation'), emailOnReply: field(req, 'emailOnReply') });
     } catch (e) {
       if (!(e instanceof RuleError)) throw e;
-      return sendHtml(req, reply, h(AccountView, { user: req.user, saved: false, error: e.message }), { status: 400 });
+      const next = field(req, 'next');
+      return sendHtml(req, reply, h(AccountView, { user: req.user, saved: false, error: e.message, welcome: next !== undefined, next: next === undefined ? undefined : localPath(next) }), { status: 400 });
     }
     const next = field(req, 'next');
     return reply.redirect(next ? localPath(next) : '/account?saved=1', 303);

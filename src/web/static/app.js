@@ -52,7 +52,7 @@
 })();
 
 // Upvotes in place: a vote form (data-vote) is sent with fetch and the box updated from the JSON answer; without
-// JavaScript, or if the request fails for a reason other than a refusal, the plain form POST (and its redirect) runs.
+// JavaScript, after a network failure or a server error, the plain form POST (and its redirect) runs.
 (function () {
   'use strict';
   var forms = document.querySelectorAll('form[data-vote]');
@@ -66,12 +66,16 @@
       if (!button || !actionField || !count || button.disabled) return;
       button.disabled = true;
       var body = new URLSearchParams(new FormData(form));
-      fetch(form.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      fetch(form.getAttribute('action'), { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json' } })
         .then(function (res) {
-          if (res.status === 401 || res.status === 403 || res.status === 429) {
-            return res.json().then(function (err) { window.alert(err.message || 'Your vote was not recorded.'); });
+          // A server error: let the plain form try (and show its page). Any other refusal is said here.
+          if (res.status >= 500) { form.submit(); return; }
+          if (!res.ok) {
+            return res.json().then(
+              function (err) { window.alert(err.message || 'Your vote was not recorded.'); },
+              function () { window.alert('Your vote was not recorded (' + res.status + ').'); }
+            );
           }
-          if (!res.ok) { form.submit(); return; }
           return res.json().then(function (result) {
             count.textContent = String(result.upvotes);
             button.setAttribute('aria-pressed', result.upvoted ? 'true' : 'false');

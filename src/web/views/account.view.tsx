@@ -8,10 +8,14 @@ import { Layout } from './layout.js';
 
 export function AccountView({ user, saved, error, welcome, next }: { user: User; saved: boolean; error?: string; welcome?: boolean; next?: string | undefined }) {
   return (
-    <Layout title="Your account">
+    <Layout title={welcome ? 'Welcome' : 'Your account'}>
       <section class="form-page">
         <h1>{welcome ? 'Welcome to Paperboy' : 'Your account'}</h1>
-        {welcome ? <p role="status">You are signed in. Choose the name shown with your comments and submissions (you can change it later).</p> : null}
+        {welcome ? (
+          <p role="status">
+            You are signed in. Choose the name shown with your comments and submissions (you can change it later), or <a href={next ?? '/'}>skip this for now</a>.
+          </p>
+        ) : null}
         <p>
           Signed in as <strong>{user.email}</strong>. Your address is never shown to anyone. <a href={`/users/${user.id}`}>See your public profile</a>.
         </p>
@@ -40,6 +44,8 @@ export function AccountView({ user, saved, error, welcome, next }: { user: User;
           </button>
         </form>
 
+        {welcome ? null : (
+          <>
         <h2>Sessions</h2>
         <p>Signed in on a computer you no longer use? End every session, on every device (this one too).</p>
         <PostButton action="/account/signout-everywhere" class="secondary-button">
@@ -59,6 +65,8 @@ export function AccountView({ user, saved, error, welcome, next }: { user: User;
             Delete my account
           </button>
         </form>
+          </>
+        )}
       </section>
     </Layout>
   );

@@ -35,7 +35,7 @@ export function AuthorsShort({ authors, more }: { authors: string[]; more: numbe
  * The upvote box (feed cards, search results, paper pages). Signed in: a form that POSTs the member's new state
  * (`up` or `withdraw`, so a double-click cannot undo itself); app.js sends it in place. Signed out: a link to sign in.
  */
-export function CardVotes({ upvotes, paperId }: { upvotes: number; paperId?: string }) {
+export function CardVotes({ upvotes, paperId, inCard }: { upvotes: number; paperId?: string | undefined; inCard?: boolean }) {
   const viewer = useContext(ViewerContext);
   const body = (
     <>
@@ -65,7 +65,8 @@ export function CardVotes({ upvotes, paperId }: { upvotes: number; paperId?: str
     <form class="vote-form" method="post" action={`${paperHref(paperId)}/vote`} data-vote>
       <CsrfField />
       <input type="hidden" name="action" value={upvoted ? 'withdraw' : 'up'} />
-      <input type="hidden" name="next" value={viewer.here} />
+      {/* Back to the same card (without JavaScript the page reloads; in a long feed, not at the top). */}
+      <input type="hidden" name="next" value={inCard ? `${viewer.here.split('#')[0]}#paper-${paperId}` : viewer.here} />
       <button type="submit" class={upvoted ? 'votes voted' : 'votes'} aria-pressed={upvoted ? 'true' : 'false'} title={upvoted ? 'Withdraw your upvote' : 'Upvote'}>
         {body}
       </button>
@@ -89,8 +90,8 @@ export function CardTitle({ rank, href, titleHtml }: { rank: number; href: strin
 
 export function PaperCard({ card, rank }: { card: PaperCardModel; rank: number }) {
   return (
-    <article class="paper-card" data-paper-id={card.id}>
-      <CardVotes upvotes={card.upvotes} paperId={card.id} />
+    <article class="paper-card" data-paper-id={card.id} id={`paper-${card.id}`}>
+      <CardVotes upvotes={card.upvotes} paperId={card.id} inCard />
       <div class="paper-card-body">
         <CardTitle rank={rank} href={card.href} titleHtml={card.titleHtml} />
         <AuthorsShort authors={card.authors} more={card.moreAuthors} />
