@@ -34,19 +34,19 @@ export async function authRoutes(app: FastifyInstance, _deps: AppDeps, c: Commun
       if (!(e instanceof RuleError)) throw e;
       return sendHtml(req, reply, h(SignInView, { next, error: e.message, email: (email ?? '').slice(0, 254) }), { forms: true, status: 400 });
     }
-    return sendHtml(req, reply, h(CheckMailView, {}), { cacheControl: 'no-store' });
+    return sendHtml(req, reply, h(CheckMailView, { next }), { cacheControl: 'no-store' });
   });
 
   // The link in the mail opens a page with a button: mail scanners that follow links do not use the link up.
   app.get('/auth/verify', async (req, reply) => {
     const token = queryField(req, 'token') ?? '';
-    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return sendHtml(req, reply, h(LinkProblemView, {}), { status: 400, cacheControl: 'no-store' });
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return sendHtml(req, reply, h(LinkProblemView, { next: localPath(queryField(req, 'next')) }), { status: 400, cacheControl: 'no-store' });
     return sendHtml(req, reply, h(ConfirmSignInView, { token, next: localPath(queryField(req, 'next')) }), { forms: true });
   });
 
   app.post('/auth/verify', { config: perIp }, async (req, reply) => {
     const result = await c.accounts.signIn(field(req, 'token'));
-    if (!result) return sendHtml(req, reply, h(LinkProblemView, {}), { status: 400, cacheControl: 'no-store' });
+    if (!result) return sendHtml(req, reply, h(LinkProblemView, { next: localPath(field(req, 'next')) }), { status: 400, cacheControl: 'no-store' });
     setSessionCookie(reply, result.sessionSecret, secure);
     const next = localPath(field(req, 'next'));
     // A first sign-in: ask for the name shown with comments and submissions, then go on.

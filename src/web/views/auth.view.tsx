@@ -28,14 +28,14 @@ export function SignInView({ next, error, email }: { next: string; error?: strin
   );
 }
 
-export function CheckMailView() {
+export function CheckMailView({ next = '/' }: { next?: string }) {
   return (
     <Layout title="Check your mail">
       <section class="form-page">
         <h1>Check your mail</h1>
         <p role="status">{SIGN_IN_SENT_MESSAGE}</p>
         <p>
-          Nothing after a few minutes? Look in the spam folder, or <a href="/auth/signin">ask again</a>.
+          Nothing after a few minutes? Look in the spam folder, or <a href={`/auth/signin?next=${encodeURIComponent(next)}`}>ask again</a>.
         </p>
       </section>
     </Layout>
@@ -61,14 +61,14 @@ export function ConfirmSignInView({ token, next }: { token: string; next: string
   );
 }
 
-export function LinkProblemView() {
+export function LinkProblemView({ next = '/' }: { next?: string }) {
   return (
     <Layout title="Sign-in link expired">
       <section class="form-page">
         <h1>This sign-in link cannot be used</h1>
         <p role="alert">It has expired (links work for 15 minutes), was already used, or is incomplete.</p>
         <p>
-          <a class="primary-button" href="/auth/signin">
+          <a class="primary-button" href={`/auth/signin?next=${encodeURIComponent(next)}`}>
             Mail me a new link
           </a>
         </p>
