@@ -3,6 +3,8 @@ import type { User } from '../../store/account.repository.js';
 import type { MemberProfile } from '../../services/account.service.js';
 import { AFFILIATION_MAX_CHARS, DISPLAY_NAME_MAX_CHARS } from '../../services/account.service.js';
 import { paperHref } from '../presenters/paper.presenter.js';
+import { useContext } from 'preact/hooks';
+import { ViewerContext } from '../viewer.js';
 import { CsrfField, PostButton } from './components/forms.js';
 import { Layout } from './layout.js';
 
@@ -88,6 +90,7 @@ export function AccountDeletedView() {
 
 export function ProfileView({ profile }: { profile: MemberProfile }) {
   const p = profile;
+  const viewer = useContext(ViewerContext);
   return (
     <Layout title={p.name}>
       <section class="profile">
@@ -100,6 +103,12 @@ export function ProfileView({ profile }: { profile: MemberProfile }) {
           <a href={`/report?type=user&id=${p.id}`} rel="nofollow">
             Report this member
           </a>
+          {viewer.user?.moderator ? (
+            <>
+              {' · '}
+              <a href={`/moderation/users/${p.id}`}>Moderate</a>
+            </>
+          ) : null}
         </p>
         <h2>Submitted</h2>
         {p.submitted.length === 0 ? <p class="muted">Nothing yet.</p> : null}
