@@ -20,10 +20,7 @@ export interface PaperView {
 }
 
 export class FeedService {
-  constructor(
-    private readonly store: Store,
-    private readonly clock: () => number = Date.now,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   /** One page of a period's papers. `page` counts from 0. */
   async list(period: Period, opts: { sort: FeedSort; page: number; limit: number; submitter?: string | undefined }): Promise<FeedPage> {

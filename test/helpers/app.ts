@@ -36,13 +36,12 @@ export async function importFiles(store: Store, ...files: string[]): Promise<voi
 
 /**
  * The real app over a store holding the seed papers, then any extra files, then `papers` (records in the JSONL
- * import format). `nowMs` pins the clock for trending.
+ * import format).
  */
 export async function seededApp(
   opts: {
     files?: string[];
     papers?: readonly object[];
-    nowMs?: number;
     store?: Store;
     rateLimitPerMinute?: number;
     /** Environment for the community part (SMTP_URL, ARXIV_API_URL, PAPERBOY_PUBLIC_URL, …); mail goes to an outbox folder by default. */
@@ -57,7 +56,7 @@ export async function seededApp(
     files.push(file);
   }
   await importFiles(store, SEED_PAPERS, ...files);
-  const feed = new FeedService(store, opts.nowMs === undefined ? Date.now : () => opts.nowMs!);
+  const feed = new FeedService(store);
   const index = TextIndex.open(path.join(tempDir(), 'search.db'));
   const sync = new IndexSync(store, index);
   await sync.syncOnce();
