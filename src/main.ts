@@ -77,7 +77,8 @@ export async function openSemantic(config: Config, index: TextIndex, log: (msg: 
 /** Accounts, votes, comments, submissions and moderation over `store`, mailing through the configured transport. */
 export function buildCommunity(store: Store, config: Config, log: (msg: string) => void = () => {}) {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir, log });
-  const http = new PoliteHttpClient({ minIntervalMs: config.arxivIntervalMs });
+  // A member is waiting for the answer: one retry and a 20-second timeout, not the importer's patience.
+  const http = new PoliteHttpClient({ minIntervalMs: config.arxivIntervalMs, retries: 1, timeoutMs: 20_000 });
   const votes = new VoteService(store);
   const community: CommunityDeps = {
     store,

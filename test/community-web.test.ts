@@ -246,6 +246,59 @@ describe('CSRF and cross-site requests', () => {
   });
 });
 
+describe('limits and headers that protect everyone', () => {
+  it('limits writes per client address across accounts, with the policy of the limit that answered', async () => {
+    const { app, store } = await seededApp({ rateLimitPerMinute: 40 }); // writes: 40 / 4 = 10 a minute per address
+    const a = await member(app, store, 'addr-a@example.org');
+    const b = await member(app, store, 'addr-b@example.org');
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i++) codes.push((await a.post(`/papers/${PAPER}/vote`, { action: i % 2 ? 'withdraw' : 'up' })).statusCode);
+    for (let i = 0; i < 6; i++) codes.push((await b.post(`/papers/${PAPER}/vote`, { action: i % 2 ? 'withdraw' : 'up' })).statusCode);
+    expect(codes.slice(0, 10).every((c) => c === 303)).toBe(true);
+    expect(codes.slice(10)).toEqual([429, 429]);
+    const limited = await b.post(`/papers/${PAPER}/vote`, { action: 'up' });
+    expect(limited.headers['ratelimit-policy']).toBe('10;w=60');
+    expect(limited.body).toContain('Too many changes from your address');
+    const vote = await new WebClient(app).get('/auth/signin');
+    expect(vote.headers['ratelimit-policy']).toBe('40;w=60');
+    await app.close();
+  });
+
+  it('marks every HTML page Vary: Cookie, so a member who just signed in never gets a cached signed-out page', async () => {
+    const { app, store } = await seededApp();
+    const anonymous = await new WebClient(app).get('/papers/date/2025-05-26');
+    expect(anonymous.headers['cache-control']).toBe('public, max-age=60');
+    expect(String(anonymous.headers.vary)).toMatch(/\bCookie\b/);
+    const signedIn = await (await member(app, store, 'vary@example.org')).get('/papers/date/2025-05-26');
+    expect(signedIn.headers['cache-control']).toBe('private, no-cache');
+    expect(String(signedIn.headers.vary)).toMatch(/\bCookie\b/);
+    await app.close();
+  });
+
+  it('sends a crafted next= with characters a Location header cannot hold to the home page instead of failing', async () => {
+    const { app, store } = await seededApp();
+    const secret = await store.accounts.createLoginToken('next@example.org', new Date(), 60_000);
+    await store.accounts.updateProfile((await store.accounts.findOrCreateUser('next@example.org', new Date())).id, { displayName: 'Next', affiliation: null });
+    const client = new WebClient(app);
+    await client.get(`/auth/verify?token=${secret}`);
+    const res = await client.post('/auth/verify', { token: secret, next: '/search?q=α　β' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/');
+    await app.close();
+  });
+
+  it('keeps names the site shows for itself reserved', async () => {
+    const { app, store } = await seededApp();
+    const m = await member(app, store, 'names@example.org');
+    for (const name of ['member 3', '[deleted]', 'Moderator']) {
+      const res = await m.post('/account', { displayName: name });
+      expect(res.statusCode, name).toBe(400);
+      expect(res.body).toContain('is reserved');
+    }
+    await app.close();
+  });
+});
+
 describe('votes', () => {
   let app: FastifyInstance;
   let store: Store;
@@ -319,6 +372,36 @@ describe.each(dialects)('200 concurrent votes from 50 members on $name', ({ name
       const rows = await store.db.kysely.selectFrom('votes').select((eb) => eb.fn.countAll<number>().as('n')).where('paper_id', '=', PAPER).executeTakeFirstOrThrow();
       expect(Number(rows.n)).toBe(lastUp);
     });
+
+    it('stays consistent when all 200 requests are in flight at once (each member racing themself)', async () => {
+      const paper = '2505.20278';
+      const members = await Promise.all(Array.from({ length: 50 }, (_, i) => member(app, store, `burst${i}@example.org`)));
+      const statuses = await Promise.all(
+        members.flatMap((m, i) =>
+          ['up', 'withdraw', 'up', i % 2 === 0 ? 'up' : 'withdraw'].map((action) =>
+            fetch(`${baseUrl}/papers/${paper}/vote`, {
+              method: 'POST',
+              headers: { cookie: m.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+              body: new URLSearchParams({ action, _csrf: m.csrf! }).toString(),
+            }).then((r) => r.status),
+          ),
+        ),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(200);
+      // Which of a member's racing requests landed last is up to the server; the count must equal the rows either way.
+      const rows = await store.db.kysely.selectFrom('votes').select((eb) => eb.fn.countAll<number>().as('n')).where('paper_id', '=', paper).executeTakeFirstOrThrow();
+      const entry = await store.feed.entry(paper);
+      expect(entry!.upvotes).toBe(1 + Number(rows.n));
+      const burstRows = await store.db.kysely
+        .selectFrom('votes')
+        .innerJoin('users', 'users.id', 'votes.user_id')
+        .select(['votes.user_id'])
+        .where('votes.paper_id', '=', paper)
+        .where('users.email', 'like', 'burst%')
+        .execute();
+      expect(new Set(burstRows.map((r) => r.user_id)).size).toBe(burstRows.length); // one vote per member, whatever the race
+      expect(burstRows.length).toBeLessThanOrEqual(50);
+    });
   });
 });
 
@@ -326,7 +409,7 @@ describe('comments', () => {
   let app: FastifyInstance;
   let store: Store;
   beforeAll(async () => {
-    ({ app, store } = await seededApp());
+    ({ app, store } = await seededApp({ papers: [{ id: '2505.90999', title: 'A paper with a long thread', abstract: 'Abstract.', authors: ['A. Author'], categories: ['cs.LG'], published: '2025-05-20', upvotes: 0 }] }));
   });
   afterAll(() => app.close());
 
@@ -384,6 +467,38 @@ describe('comments', () => {
     expect(after).toContain('It does, see section 4.');
   });
 
+  it('shows a chain of 3,000 replies at most 10 levels deep (deeper replies beside their parent, "in reply to")', async () => {
+    const author = await store.accounts.findOrCreateUser('deep@example.org', new Date('2025-01-01T00:00:00Z'));
+    await store.accounts.updateProfile(author.id, { displayName: 'Deep', affiliation: null });
+    let parentId: number | null = null;
+    for (let i = 0; i < 3000; i++) {
+      parentId = await store.comments.create({ paperId: '2505.90999', parentId, userId: author.id, body: `level ${i}`, now: new Date(Date.UTC(2025, 5, 1, 0, 0, i)).toISOString() });
+    }
+    const res = await new WebClient(app).get('/papers/2505.90999');
+    expect(res.statusCode).toBe(200);
+    const html = res.body;
+    expect(html).toContain('level 2999');
+    // Nesting: count the deepest run of open comment-children lists.
+    let depth = 0;
+    let deepest = 0;
+    for (const m of html.matchAll(/<ol class="comment-children">|<\/ol>/g)) {
+      depth += m[0] === '</ol>' ? -1 : 1;
+      deepest = Math.max(deepest, depth);
+    }
+    expect(deepest).toBe(9); // levels 0..9
+    expect(html).toContain('in reply to Deep');
+  });
+
+  it('does not let an author edit a comment the moderators hid', async () => {
+    const ann = await member(app, store, 'hidden-author@example.org', { name: 'Hidden Author' });
+    const id = /comment-(\d+)/.exec((await ann.post(`/papers/${PAPER}/comments`, { body: 'first words' })).headers.location as string)![1]!;
+    await store.comments.setHidden(Number(id), new Date().toISOString());
+    const res = await ann.post(`/comments/${id}/edit`, { body: 'words the moderators never saw' });
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain('can no longer be edited');
+    expect((await store.comments.byId(Number(id)))?.body).toBe('first words');
+  });
+
   it('limits comments per member with 429', async () => {
     const fast = await member(app, store, 'fast@example.org');
     const codes: number[] = [];
@@ -429,6 +544,20 @@ describe('submissions through the arXiv API (recorded answers on a real HTTP ser
     expect(unknown.body).toContain('arXiv has no paper 2511.99999');
     const junk = await other.post('/submit', { paper: 'not a paper' });
     expect(junk.statusCode).toBe(400);
+    await app.close();
+  });
+
+  it('answers 503 soon when arXiv fails, and the member can try again', async () => {
+    const { app, store } = await appWith({ SUBMISSION_MAX_AGE_DAYS: '36500' });
+    const ada = await member(app, store, 'arxiv-down@example.org');
+    replay.failNext(5, { status: 503, body: 'down' });
+    const started = Date.now();
+    const res = await ada.post('/submit', { paper: '1707.08567' });
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('arXiv did not answer for 1707.08567 just now');
+    expect(Date.now() - started).toBeLessThan(15_000); // one retry, not the importer's patience
+    replay.reset();
+    expect((await ada.post('/submit', { paper: '1707.08567' })).statusCode).toBe(303);
     await app.close();
   });
 

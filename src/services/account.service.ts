@@ -117,6 +117,10 @@ export class AccountService {
 
   async updateProfile(userId: number, input: { displayName?: unknown; affiliation?: unknown; emailOnReply?: unknown }): Promise<void> {
     const displayName = cleanLine(input.displayName, DISPLAY_NAME_MAX_CHARS, 'The display name');
+    // Names the site itself shows (a member without a name, a deleted author, a role) cannot be taken.
+    if (displayName && /^(member\s*\d+|\[?deleted\]?|\[?hidden.*|moderator|admin(istrator)?|paperboy)$/i.test(displayName)) {
+      throw new RuleError('invalid', `"${displayName}" is reserved: choose another display name.`);
+    }
     const affiliation = cleanLine(input.affiliation, AFFILIATION_MAX_CHARS, 'The affiliation');
     await this.store.accounts.updateProfile(userId, { displayName, affiliation });
     await this.store.accounts.setEmailOnReply(userId, input.emailOnReply === 'on' || input.emailOnReply === true);

@@ -17,12 +17,21 @@ export const COMMENT_EDIT_WINDOW_MS = 60 * 60_000;
 
 export type CommentOrder = 'best' | 'new';
 
+/**
+ * Threads show at most this many levels; a reply to a comment at the deepest level is shown beside it, marked "in
+ * reply to …" (as Lobsters does). The stored parent stays true; only the display flattens, so no thread, however
+ * long, can nest the page into unreadability (or exhaust the renderer's stack).
+ */
+export const COMMENT_MAX_DEPTH = 10;
+
 export interface CommentNode {
   comment: CommentRecord;
   /** live, deleted (tombstone), hidden (by moderators; shown to moderators, a tombstone to others) */
   state: 'live' | 'deleted' | 'hidden';
   children: CommentNode[];
   depth: number;
+  /** Set when the display flattened this reply beside its parent (too deep): who it answers. */
+  replyTo: string | null;
   canEdit: boolean;
   canDelete: boolean;
   myVote: number;
@@ -62,14 +71,33 @@ export class CommentService {
         state: c.deletedAt ? 'deleted' : c.hiddenAt ? 'hidden' : 'live',
         children: [],
         depth: 0,
-        canEdit: mine && !c.deletedAt && now - Date.parse(c.createdAt) < COMMENT_EDIT_WINDOW_MS,
+        replyTo: null,
+        canEdit: mine && !c.deletedAt && !c.hiddenAt && now - Date.parse(c.createdAt) < COMMENT_EDIT_WINDOW_MS,
         canDelete: mine && !c.deletedAt,
         myVote: myVotes.get(c.id) ?? 0,
       });
     }
+    // True depth of each comment (iteratively: a chain can be thousands long).
+    const depthOf = new Map<number, number>();
+    const trueDepth = (id: number): number => {
+      const chain: number[] = [];
+      let cur: number | null = id;
+      while (cur !== null && !depthOf.has(cur)) {
+        chain.push(cur);
+        const parentId: number | null = nodes.get(cur)?.comment.parentId ?? null;
+        cur = parentId !== null && nodes.has(parentId) ? parentId : null;
+      }
+      let d = cur === null ? -1 : depthOf.get(cur)!;
+      for (let i = chain.length - 1; i >= 0; i--) depthOf.set(chain[i]!, ++d);
+      return depthOf.get(id)!;
+    };
     const roots: CommentNode[] = [];
     for (const node of nodes.values()) {
-      const parent = node.comment.parentId === null ? undefined : nodes.get(node.comment.parentId);
+      let parent = node.comment.parentId === null ? undefined : nodes.get(node.comment.parentId);
+      if (parent && trueDepth(parent.comment.id) >= COMMENT_MAX_DEPTH - 1) {
+        node.replyTo = parent.state === 'live' ? (parent.comment.authorName ?? '[deleted]') : '[deleted]';
+        while (parent && trueDepth(parent.comment.id) > COMMENT_MAX_DEPTH - 2) parent = parent.comment.parentId === null ? undefined : nodes.get(parent.comment.parentId);
+      }
       (parent ? parent.children : roots).push(node);
     }
     const score = (n: CommentNode) => wilsonLowerBound(n.comment.upvotes, n.comment.downvotes);
@@ -138,6 +166,7 @@ export class CommentService {
     const c = await this.store.comments.byId(commentId);
     if (!c || c.deletedAt) throw new RuleError('not-found', 'That comment does not exist any more.');
     if (c.userId !== user.id) throw new RuleError('forbidden', 'Only its author can edit a comment.');
+    if (c.hiddenAt) throw new RuleError('forbidden', 'The moderators hid this comment; it can no longer be edited.');
     if (this.now() - Date.parse(c.createdAt) >= COMMENT_EDIT_WINDOW_MS) throw new RuleError('forbidden', 'Comments can be edited for an hour after posting; this one can no longer be changed.');
     await this.store.comments.updateBody(commentId, body, new Date(this.now()).toISOString());
     return (await this.store.comments.byId(commentId))!;

@@ -81,7 +81,8 @@ export class ModerationService {
     const reason = reasonOf(rawReason);
     const c = await this.store.comments.byId(commentId);
     if (!c || c.deletedAt) throw new RuleError('not-found', 'That comment does not exist any more.');
-    const label = `comment by ${c.authorName ?? 'a deleted account'} on ${c.paperId}`;
+    // Labels name no member: the log is permanent, and a member who deletes their account leaves no name in it.
+    const label = `comment ${commentId} on ${c.paperId}`;
     await this.act(mod, hidden ? 'hide-comment' : 'restore-comment', { type: 'comment', id: String(commentId), label }, reason, async (repos, now) => {
       await repos.comments.setHidden(commentId, hidden ? now : null);
       await repos.feed.setCommentCount(c.paperId, await repos.comments.countVisible(c.paperId));
@@ -101,7 +102,7 @@ export class ModerationService {
     if (target.id === mod.id) throw new RuleError('forbidden', 'You cannot ban yourself.');
     if (target.role === 'admin' && mod.role !== 'admin') throw new RuleError('forbidden', 'Only an admin can ban an admin.');
     const nowMs = this.clock();
-    await this.act(mod, banned ? 'ban' : 'unban', { type: 'user', id: String(userId), label: nameOf(target) }, reason, async (repos) => {
+    await this.act(mod, banned ? 'ban' : 'unban', { type: 'user', id: String(userId), label: `member ${userId}` }, reason, async (repos) => {
       await repos.accounts.setBanned(userId, banned ? new Date(nowMs) : null);
       if (banned) await repos.accounts.deleteSessionsOf(userId);
       await recountVotesOf(repos, userId, nowMs, this.store.dialect);
@@ -150,7 +151,7 @@ export class ModerationService {
     return this.store.transaction(async (repos) => {
       const user = await repos.accounts.findOrCreateUser(email, now);
       await repos.accounts.setRole(user.id, role as Role);
-      await repos.moderation.log({ createdAt: now.toISOString(), moderatorId: null, moderatorName: actor, action: 'grant', targetType: 'user', targetId: String(user.id), targetLabel: nameOf(user), reason: `role set to ${role}` });
+      await repos.moderation.log({ createdAt: now.toISOString(), moderatorId: null, moderatorName: actor, action: 'grant', targetType: 'user', targetId: String(user.id), targetLabel: `member ${user.id}`, reason: `role set to ${role}` });
       return { ...user, role: role as Role };
     });
   }

@@ -1,8 +1,9 @@
 /**
  * A request a service refuses, with a message for the person who made it. Routes turn the kind into a status:
- * invalid 400, signed-out 401, forbidden 403, not-found 404, conflict 409, limit 429.
+ * invalid 400, signed-out 401, forbidden 403, not-found 404, conflict 409, limit 429, unavailable 503 (a service we
+ * depend on, such as arXiv, did not answer).
  */
-export type RuleKind = 'invalid' | 'signed-out' | 'forbidden' | 'not-found' | 'conflict' | 'limit';
+export type RuleKind = 'invalid' | 'signed-out' | 'forbidden' | 'not-found' | 'conflict' | 'limit' | 'unavailable';
 
 export class RuleError extends Error {
   constructor(
@@ -14,7 +15,7 @@ export class RuleError extends Error {
   }
 }
 
-export const RULE_STATUS: Record<RuleKind, number> = { invalid: 400, 'signed-out': 401, forbidden: 403, 'not-found': 404, conflict: 409, limit: 429 };
+export const RULE_STATUS: Record<RuleKind, number> = { invalid: 400, 'signed-out': 401, forbidden: 403, 'not-found': 404, conflict: 409, limit: 429, unavailable: 503 };
 
 /** Printable text of bounded length: control characters dropped, whitespace collapsed. Null when empty. */
 export function cleanLine(input: unknown, maxChars: number, field: string): string | null {

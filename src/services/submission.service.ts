@@ -67,7 +67,7 @@ export class SubmissionService {
         if (item.kind === 'paper') fetched.push(item.paper);
       }
     } catch (e) {
-      throw new RuleError('conflict', `arXiv did not answer for ${paperId} just now (${(e as Error).message.slice(0, 200)}). Try again in a minute.`);
+      throw new RuleError('unavailable', `arXiv did not answer for ${paperId} just now (${(e as Error).message.slice(0, 200)}). Try again in a minute.`);
     }
     const paper = fetched.find((p) => p.id === paperId);
     if (!paper) throw new RuleError('not-found', `arXiv has no paper ${paperId}. Check the id.`);

@@ -279,6 +279,7 @@ export class FeedRepository {
       .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count'])
       .orderBy('feed_entries.trending_score', 'desc')
       .orderBy('feed_entries.upvotes', 'desc')
+      .orderBy('papers.published', 'desc')
       .orderBy(this.byId())
       .limit(limit)
       .offset(offset)

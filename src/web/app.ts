@@ -73,6 +73,7 @@ const PROBLEM_TITLES: Record<RuleError['kind'], string> = {
   'not-found': 'Not found',
   conflict: 'Conflict',
   limit: 'Too many requests',
+  unavailable: 'Try again shortly',
 };
 
 function wantsJson(req: FastifyRequest): boolean {
@@ -130,8 +131,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     enableDraftSpec: true, // RateLimit-Limit / -Remaining / -Reset headers (IETF draft "RateLimit header fields for HTTP")
   });
   // The same draft's policy header, which the plugin does not send and the Hugging Face API does: quota;w=window-seconds.
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('ratelimit-policy', `${perMinute};w=60`);
+  // Routes with limits of their own (sign-in, votes, comments…) state theirs.
+  app.addHook('onSend', async (req, reply) => {
+    if (reply.hasHeader('ratelimit-policy')) return;
+    const own = req.routeOptions.config?.rateLimit;
+    if (own && typeof own === 'object' && typeof own.max === 'number' && typeof own.timeWindow === 'number') {
+      reply.header('ratelimit-policy', `${own.max};w=${Math.round(own.timeWindow / 1000)}`);
+    } else {
+      reply.header('ratelimit-policy', `${perMinute};w=60`);
+    }
   });
   await app.register(compress, { threshold: 1024 });
   await app.register(etag, { weak: true });
@@ -154,7 +162,14 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     return sendProblem(req, reply, 500, 'Server error', 'Something went wrong on our side. Try again in a moment.');
   });
 
-  if (deps.community) await installSessions(app, { accounts: deps.community.accounts, store: deps.community.store, secureCookies: deps.community.secureCookies });
+  if (deps.community) {
+    await installSessions(app, {
+      accounts: deps.community.accounts,
+      store: deps.community.store,
+      secureCookies: deps.community.secureCookies,
+      writesPerMinutePerAddress: Math.max(1, Math.floor(perMinute / 4)),
+    });
+  }
 
   app.get('/healthz', async () => ({ ok: true }));
   await app.register(async (scope) => pageRoutes(scope, deps));

@@ -32,6 +32,8 @@ export interface SessionOptions {
   store: Store;
   /** Cookies get `Secure` (sent over https only) when the public URL is https. */
   secureCookies: boolean;
+  /** State-changing requests per client address per minute, whichever member sends them (several accounts, one machine). */
+  writesPerMinutePerAddress: number;
 }
 
 export async function installSessions(app: FastifyInstance, opts: SessionOptions): Promise<void> {
@@ -48,19 +50,31 @@ export async function installSessions(app: FastifyInstance, opts: SessionOptions
     req.user = secret ? await opts.accounts.sessionUser(secret) : null;
   });
 
+  // Routes limit writes per member; this limits them per client address too (their own limits replace the global one).
+  const writesPerAddress = app.createRateLimit({ max: opts.writesPerMinutePerAddress, timeWindow: 60_000, keyGenerator: (req) => `writes:${req.ip}` });
+
   // After the body is parsed (the token may be a form field): refuse cross-site writes, then check the token.
-  app.addHook('preHandler', (req, reply, done) => {
-    if (SAFE_METHODS.has(req.method) || req.url.startsWith('/api/')) return done();
+  app.addHook('preHandler', async (req, reply) => {
+    if (SAFE_METHODS.has(req.method) || req.url.startsWith('/api/')) return;
     if (req.headers['sec-fetch-site'] === 'cross-site') {
-      return done(new HttpProblem(403, 'Refused', 'This form was sent from another site. Open Paperboy itself and try again there.'));
+      throw new HttpProblem(403, 'Refused', 'This form was sent from another site. Open Paperboy itself and try again there.');
     }
-    app.csrfProtection(req, reply, done);
+    const limit = await writesPerAddress(req);
+    if (!limit.isAllowed && limit.isExceeded) {
+      reply.header('ratelimit-limit', limit.max).header('ratelimit-remaining', 0).header('ratelimit-reset', limit.ttlInSeconds).header('retry-after', limit.ttlInSeconds);
+      reply.header('ratelimit-policy', `${limit.max};w=60`);
+      throw new HttpProblem(429, 'Too many requests', `Too many changes from your address: at most ${limit.max} a minute. Wait ${limit.ttlInSeconds} seconds and try again.`);
+    }
+    await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
   });
 
   app.addHook('onSend', async (req, reply) => {
-    if (req.user || req.cookies[SESSION_COOKIE]) {
-      reply.header('cache-control', 'private, no-cache');
-      reply.header('vary', 'Cookie');
+    if (req.user || req.cookies[SESSION_COOKIE]) reply.header('cache-control', 'private, no-cache');
+    // Pages differ by who is signed in: a cache (the browser's, or a shared one) keeps one copy per cookie, so a member
+    // who just signed in never gets the signed-out copy of a page.
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      const vary = String(reply.getHeader('vary') ?? '');
+      if (!/\bcookie\b/i.test(vary)) reply.header('vary', vary ? `${vary}, Cookie` : 'Cookie');
     }
   });
 }

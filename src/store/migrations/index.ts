@@ -260,10 +260,23 @@ function m004(dialect: Dialect): Migration {
   };
 }
 
+/** PostgreSQL: TRUNCATE bypasses row triggers, so the moderation log refuses it too (SQLite has no TRUNCATE). */
+function m005(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect !== 'postgres') return;
+      await sql.raw('create trigger moderation_log_no_truncate before truncate on moderation_log for each statement execute function moderation_log_append_only()').execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      if (dialect === 'postgres') await sql`drop trigger moderation_log_no_truncate on moderation_log`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect) };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect) };
     },
   };
 }

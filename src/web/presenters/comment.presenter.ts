@@ -19,6 +19,8 @@ export interface CommentModel {
   canDelete: boolean;
   myVote: number;
   depth: number;
+  /** Shown beside its parent (the thread is at its deepest): who it answers. */
+  replyTo: string | null;
   children: CommentModel[];
 }
 
@@ -85,6 +87,7 @@ export function presentThread(paperId: string, nodes: CommentNode[], opts: { ord
       canDelete: n.canDelete,
       myVote: n.myVote,
       depth: n.depth,
+      replyTo: n.replyTo,
       children: n.children.map(present),
     };
   };

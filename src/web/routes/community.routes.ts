@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { parsePaperId } from '../../domain/arxiv-id.js';
-import { RuleError } from '../../services/rule-error.js';
+import { RULE_STATUS, RuleError } from '../../services/rule-error.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
 import { badRequest, notFound } from '../errors.js';
 import { sendHtml } from '../page.js';
@@ -135,7 +135,7 @@ export async function communityRoutes(app: FastifyInstance, _deps: AppDeps, c: C
       return reply.redirect(paperHref(paperId), 303);
     } catch (e) {
       if (!(e instanceof RuleError) || e.kind === 'signed-out' || wantsJson(req)) throw e;
-      const status = { invalid: 400, forbidden: 403, 'not-found': 404, conflict: 409, limit: 429, 'signed-out': 401 }[e.kind];
+      const status = RULE_STATUS[e.kind];
       return sendHtml(req, reply, h(SubmitView, { rules: c.submissions.rules, error: e.message, value: (value ?? '').slice(0, 300) }), { status });
     }
   });

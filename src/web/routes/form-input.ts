@@ -21,7 +21,8 @@ export function queryField(req: FastifyRequest, name: string): string | undefine
  * browsers treat as another site), at most 2,000 characters; anything else is `/`.
  */
 export function localPath(raw: string | undefined, fallback = '/'): string {
-  if (!raw || raw.length > 2000 || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\') || /[\u0000-\u001f\\]/.test(raw)) return fallback;
+  // Printable ASCII only (links we make are percent-encoded; anything else would not fit a Location header).
+  if (!raw || raw.length > 2000 || !raw.startsWith('/') || raw.startsWith('//') || !/^[\x21-\x7e]*$/.test(raw) || raw.includes('\\')) return fallback;
   return raw;
 }
 

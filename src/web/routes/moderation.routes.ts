@@ -52,7 +52,7 @@ export async function moderationRoutes(app: FastifyInstance, _deps: AppDeps, c: 
   // Papers: old-style ids hold a slash, so the id is the rest of the path.
   app.get('/moderation/papers/*', async (req, reply) => {
     requireModerator(req);
-    const paperId = paperIdOf(decodeURIComponent((req.params as { '*': string })['*']));
+    const paperId = paperIdOf((req.params as { '*': string })['*']);
     const entry = await c.store.feed.entry(paperId);
     const paper = await c.store.papers.getById(paperId);
     if (!entry || !paper) throw notFound(`Paper ${paperId} is not in the feed.`);
@@ -61,7 +61,7 @@ export async function moderationRoutes(app: FastifyInstance, _deps: AppDeps, c: 
   });
 
   app.post('/moderation/papers/*', async (req, reply) => {
-    const paperId = paperIdOf(decodeURIComponent((req.params as { '*': string })['*']));
+    const paperId = paperIdOf((req.params as { '*': string })['*']);
     const action = field(req, 'action');
     if (action === 'dismiss') await c.moderation.dismissReports(req.user, 'paper', paperId, field(req, 'reason'));
     else if (action === 'hide' || action === 'restore') await c.moderation.setPaperHidden(req.user, paperId, action === 'hide', field(req, 'reason'));

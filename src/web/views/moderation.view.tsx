@@ -14,10 +14,12 @@ const ACTION_LABELS: Record<string, string> = {
   'dismiss-reports': 'dismissed reports',
 };
 
-function targetHref(e: { targetType: string; targetId: string }): string | null {
+function targetHref(e: { targetType: string; targetId: string; targetLabel: string }): string | null {
   if (e.targetType === 'paper') return `/papers/${encodeURI(e.targetId)}`;
   if (e.targetType === 'user') return `/users/${e.targetId}`;
-  return null;
+  // "comment 12 on 2505.20278": the comment's place on its paper page.
+  const onPaper = /^comment \d+ on (\S+)$/.exec(e.targetLabel);
+  return onPaper ? `/papers/${encodeURI(onPaper[1]!)}#comment-${e.targetId}` : null;
 }
 
 export function ModerationLogView({ entries, olderHref }: { entries: ModerationEntry[]; olderHref: string | null }) {

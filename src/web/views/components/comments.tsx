@@ -49,6 +49,7 @@ function Comment({ c, paperId, open }: { c: CommentModel; paperId: string; open:
             <time datetime={c.createdAt}>{c.createdLabel}</time>
           </a>
           {c.edited ? <span class="muted">edited</span> : null}
+          {c.replyTo ? <span class="muted">in reply to {c.replyTo}</span> : null}
           {c.state === 'hidden' ? <span class="badge">hidden by moderators</span> : null}
           <CommentVotes c={c} />
         </header>
