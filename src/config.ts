@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { WEEKDAYS, type Weekday } from './domain/digest-schedule.js';
 
 export interface Config {
   port: number;
@@ -51,6 +52,17 @@ export interface Config {
   submissionMaxAgeDays: number;
   /** Submissions per member per 24 hours. */
   submissionsPerDay: number;
+  digest: {
+    /** Run the digest job inside `paperboy serve` (else run `paperboy worker`). */
+    job: boolean;
+    sendHourUtc: number;
+    weeklyDay: Weekday;
+    leaseMs: number;
+    retryBaseMs: number;
+    maxAttempts: number;
+    concurrency: number;
+    batchSize: number;
+  };
 }
 
 /** Derived from the config: which database and where. */
@@ -101,6 +113,14 @@ const schema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
   PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
+  DIGEST_JOB: boolish.default(true),
+  DIGEST_SEND_HOUR_UTC: z.coerce.number({ message: 'expected an hour 0–23' }).int().min(0, 'expected an hour 0–23').max(23, 'expected an hour 0–23').default(6),
+  DIGEST_WEEKLY_DAY: z.enum(WEEKDAYS, { message: `expected ${WEEKDAYS.join(', ')}` }).default('monday'),
+  DIGEST_LEASE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100, 'expected at least 100 ms').default(300_000),
+  DIGEST_RETRY_BASE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(0).default(60_000),
+  DIGEST_MAX_ATTEMPTS: z.coerce.number({ message: 'expected a count' }).int().min(1).max(50).default(8),
+  DIGEST_CONCURRENCY: z.coerce.number({ message: 'expected a count' }).int().min(1).max(100).default(4),
+  DIGEST_BATCH: z.coerce.number({ message: 'expected a count' }).int().min(1).max(10_000).default(100),
   SUBMISSIONS_PER_DAY: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(0, 'expected 0 or more').max(10000).default(5),
 });
 
@@ -164,6 +184,16 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     publicUrl: (c.PAPERBOY_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     submissionMaxAgeDays: c.SUBMISSION_MAX_AGE_DAYS,
     submissionsPerDay: c.SUBMISSIONS_PER_DAY,
+    digest: {
+      job: c.DIGEST_JOB,
+      sendHourUtc: c.DIGEST_SEND_HOUR_UTC,
+      weeklyDay: c.DIGEST_WEEKLY_DAY,
+      leaseMs: c.DIGEST_LEASE_MS,
+      retryBaseMs: c.DIGEST_RETRY_BASE_MS,
+      maxAttempts: c.DIGEST_MAX_ATTEMPTS,
+      concurrency: c.DIGEST_CONCURRENCY,
+      batchSize: c.DIGEST_BATCH,
+    },
   };
 }
 

@@ -15,7 +15,10 @@ import { SearchService } from './services/search.service.js';
 import { PaperImporter } from './services/paper-importer.js';
 import { openDatabase } from './store/db.js';
 import { PoliteHttpClient } from './ingest/http-client.js';
+import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from './jobs/digest.job.js';
 import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
+import { DigestService } from './services/digest.service.js';
+import { LinkSigner } from './services/signed-links.js';
 import { createMailer } from './mail/mailer.js';
 import { AccountService } from './services/account.service.js';
 import { CommentService } from './services/comment.service.js';
@@ -74,9 +77,21 @@ export async function openSemantic(config: Config, index: TextIndex, log: (msg: 
   return { embedder, vectors: new VectorIndex(index.database, embedder.dimensions, embedder.id) };
 }
 
-/** Accounts, votes, comments, submissions and moderation over `store`, mailing through the configured transport. */
-export function buildCommunity(store: Store, config: Config, log: (msg: string) => void = () => {}) {
+/** The digest service over `store`, with its own pooled mail transport (bulk sending). */
+export async function buildDigests(store: Store, config: Config, log: (msg: string) => void = () => {}) {
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir, log, pool: config.digest.concurrency, quiet: true });
+  const signer = await LinkSigner.open(store);
+  const digests = new DigestService(store, mailer, signer, { publicUrl: config.publicUrl, log, ...config.digest });
+  return { digests, mailer };
+}
+
+/**
+ * Accounts, votes, comments, submissions, moderation and digest subscriptions over `store`, mailing through the
+ * configured transport. `close()` closes the mail transports.
+ */
+export async function buildCommunity(store: Store, config: Config, log: (msg: string) => void = () => {}) {
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, outboxDir: config.outboxDir, log });
+  const bulk = await buildDigests(store, config, log);
   // A member is waiting for the answer: one retry and a 20-second timeout, not the importer's patience.
   const http = new PoliteHttpClient({ minIntervalMs: config.arxivIntervalMs, retries: 1, timeoutMs: 20_000 });
   const votes = new VoteService(store);
@@ -91,9 +106,14 @@ export function buildCommunity(store: Store, config: Config, log: (msg: string) 
       rules: { maxAgeDays: config.submissionMaxAgeDays, dailyCap: config.submissionsPerDay },
     }),
     moderation: new ModerationService(store),
+    digests: bulk.digests,
     secureCookies: config.publicUrl.startsWith('https:'),
   };
-  return { community, mailer };
+  const close = () => {
+    mailer.close();
+    bulk.mailer.close();
+  };
+  return { community, mailer, close };
 }
 
 /** Builds the whole server for a config; the caller listens and closes. */
@@ -108,14 +128,17 @@ export async function buildServer(config: Config) {
   const search = new SearchService(store, index, semantic);
   // Loaded here, not at the top: commands such as `ingest` import this module and need none of the web stack (memory).
   const { createApp } = await import('./web/app.js');
-  const { community, mailer } = buildCommunity(store, config, (m) => console.log(m));
+  const built = await buildCommunity(store, config, (m) => console.log(m));
+  const { community } = built;
   const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community });
   const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
+  const stopDigests = config.digest.job ? startDigestJob(community.digests, DIGEST_JOB_INTERVAL_MS, (e) => app.log.error({ err: e }, 'digest job failed; retrying next time')) : async () => {};
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));
   app.addHook('onClose', async () => {
     stopSync();
     await stopRecount();
-    mailer.close();
+    await stopDigests();
+    built.close();
     await sync.idle();
     semantic?.vectors.saveIfDirty(true);
     index.close();

@@ -1,11 +1,12 @@
 /**
- * The `paperboy` command: serve, migrate, ingest, reindex, admin. Global flags mirror the environment variables
+ * The `paperboy` command: serve, worker, migrate, ingest, reindex, admin, digest. Global flags mirror the environment variables
  * (--port PORT, --data PAPERBOY_DATA, --database-url DATABASE_URL, --no-demo PAPERBOY_DEMO=0).
  */
 import { Command, Option } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { buildServer, openStore } from '../main.js';
 import { registerAdminCommand } from './admin.command.js';
+import { registerDigestCommands } from './digest.command.js';
 import { registerIngestCommand } from './ingest.command.js';
 import { registerReindexCommand } from './reindex.command.js';
 
@@ -94,6 +95,7 @@ export function buildProgram(): Command {
   registerIngestCommand(program, configFrom);
   registerReindexCommand(program, configFrom);
   registerAdminCommand(program, configFrom);
+  registerDigestCommands(program, configFrom);
   return program;
 }
 

@@ -14,6 +14,8 @@ export interface MailMessage {
   html?: string;
   /** Extra headers, e.g. List-Unsubscribe. */
   headers?: Record<string, string>;
+  /** A Message-ID of our choosing (digests: one per edition and subscriber, so any copy is recognisably the same mail). */
+  messageId?: string;
 }
 
 export interface SentMail {
@@ -34,10 +36,26 @@ export interface MailerOptions {
   log?: (msg: string) => void;
   /** SMTP timeouts (ms). */
   timeoutMs?: number;
+  /** Keep up to this many SMTP connections open and reuse them (bulk sending). */
+  pool?: number;
+  /** Development outbox: do not log every message (bulk sending). */
+  quiet?: boolean;
+}
+
+/**
+ * Whether a failed send may succeed later: SMTP 4xx answers (greylisting, mailbox busy, rate limits) and connection
+ * failures are temporary; 5xx answers (no such user, rejected) are permanent (RFC 5321 §4.2.1).
+ */
+export function isTemporaryMailError(e: unknown): boolean {
+  const code = (e as { responseCode?: unknown }).responseCode;
+  if (typeof code === 'number') return code < 500;
+  return true; // no SMTP answer at all: the connection failed or timed out
 }
 
 export function createMailer(opts: MailerOptions): Mailer {
-  return opts.smtpUrl ? new SmtpMailer(opts.smtpUrl, opts.from, opts.timeoutMs ?? 30_000) : new OutboxMailer(opts.outboxDir, opts.from, opts.log ?? (() => {}));
+  return opts.smtpUrl
+    ? new SmtpMailer(opts.smtpUrl, opts.from, opts.timeoutMs ?? 30_000, opts.pool ?? 0)
+    : new OutboxMailer(opts.outboxDir, opts.from, opts.quiet ? () => {} : (opts.log ?? (() => {})));
 }
 
 class SmtpMailer implements Mailer {
@@ -47,9 +65,11 @@ class SmtpMailer implements Mailer {
     url: string,
     private readonly from: string,
     timeoutMs: number,
+    pool: number,
   ) {
     const u = new URL(url);
     this.transport = nodemailer.createTransport({
+      ...(pool > 0 ? { pool: true, maxConnections: pool, maxMessages: Infinity } : {}),
       host: u.hostname,
       port: Number(u.port) || (u.protocol === 'smtps:' ? 465 : 587),
       secure: u.protocol === 'smtps:',
@@ -61,7 +81,7 @@ class SmtpMailer implements Mailer {
   }
 
   async send(m: MailMessage): Promise<SentMail> {
-    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, messageId: m.messageId });
     return { messageId: info.messageId, via: 'smtp' };
   }
 
@@ -80,7 +100,7 @@ class OutboxMailer implements Mailer {
   ) {}
 
   async send(m: MailMessage): Promise<SentMail> {
-    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers });
+    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, messageId: m.messageId });
     fs.mkdirSync(this.dir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const file = path.join(this.dir, `${stamp}-${crypto.randomBytes(4).toString('hex')}.eml`);

@@ -162,6 +162,62 @@ export interface ModerationLogTable {
   reason: string;
 }
 
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'undeliverable';
+export type DigestFrequency = 'daily' | 'weekly';
+
+export interface SubscribersTable {
+  id: Generated<number>;
+  /** Lower-cased. */
+  email: string;
+  user_id: number | null;
+  status: SubscriberStatus;
+  frequency: DigestFrequency;
+  /** Daily: `merge` covers every day since the last digest; `skip` only the newest day. */
+  daily_mode: Generated<'merge' | 'skip'>;
+  /** JSON arrays. */
+  categories: Generated<string>;
+  keywords: Generated<string>;
+  authors: Generated<string>;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  confirm_sent_at: string | null;
+  undeliverable_at: string | null;
+  last_error: string | null;
+}
+
+export interface DigestEditionsTable {
+  id: Generated<number>;
+  frequency: DigestFrequency;
+  /** `2026-11-26` (daily) or `2026-W48` (weekly). */
+  period_key: string;
+  from_date: string;
+  to_date: string;
+  created_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed';
+
+export interface DigestDeliveriesTable {
+  edition_id: number;
+  subscriber_id: number;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_until: string | null;
+  next_attempt_at: string;
+  sent_at: string | null;
+  message_id: string | null;
+  /** Papers in the mail (null until built). */
+  papers: number | null;
+  last_error: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -176,4 +232,8 @@ export interface Database {
   comment_votes: CommentVotesTable;
   reports: ReportsTable;
   moderation_log: ModerationLogTable;
+  settings: SettingsTable;
+  subscribers: SubscribersTable;
+  digest_editions: DigestEditionsTable;
+  digest_deliveries: DigestDeliveriesTable;
 }

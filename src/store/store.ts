@@ -7,7 +7,10 @@ import { ChangeRepository } from './change.repository.js';
 import { CommentRepository } from './comment.repository.js';
 import { FeedRepository } from './feed.repository.js';
 import { ImportRunRepository } from './import-run.repository.js';
+import { DigestRepository } from './digest.repository.js';
 import { ModerationRepository } from './moderation.repository.js';
+import { SettingsRepository } from './settings.repository.js';
+import { SubscriberRepository } from './subscriber.repository.js';
 import { PaperRepository } from './paper.repository.js';
 import { VoteRepository } from './vote.repository.js';
 import type { Database } from './schema.js';
@@ -21,6 +24,9 @@ export interface Repositories {
   votes: VoteRepository;
   comments: CommentRepository;
   moderation: ModerationRepository;
+  settings: SettingsRepository;
+  subscribers: SubscriberRepository;
+  digests: DigestRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
@@ -33,6 +39,9 @@ function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dia
     votes: new VoteRepository(db),
     comments: new CommentRepository(db),
     moderation: new ModerationRepository(db),
+    settings: new SettingsRepository(db),
+    subscribers: new SubscriberRepository(db),
+    digests: new DigestRepository(db, dialect),
   };
 }
 
@@ -45,6 +54,9 @@ export class Store implements Repositories {
   readonly votes: VoteRepository;
   readonly comments: CommentRepository;
   readonly moderation: ModerationRepository;
+  readonly settings: SettingsRepository;
+  readonly subscribers: SubscriberRepository;
+  readonly digests: DigestRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -56,6 +68,9 @@ export class Store implements Repositories {
     this.votes = r.votes;
     this.comments = r.comments;
     this.moderation = r.moderation;
+    this.settings = r.settings;
+    this.subscribers = r.subscribers;
+    this.digests = r.digests;
   }
 
   get dialect() {

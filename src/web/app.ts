@@ -15,6 +15,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { h } from 'preact';
 import type { AccountService } from '../services/account.service.js';
 import type { CommentService } from '../services/comment.service.js';
+import type { DigestService } from '../services/digest.service.js';
 import type { FeedService } from '../services/feed.service.js';
 import type { ModerationService } from '../services/moderation.service.js';
 import { RULE_STATUS, RuleError } from '../services/rule-error.js';
@@ -33,6 +34,7 @@ import type { User } from '../store/account.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { moderationRoutes } from './routes/moderation.routes.js';
+import { digestRoutes } from './routes/digest.routes.js';
 import { ErrorView } from './views/error.view.js';
 import { HttpProblem } from './errors.js';
 
@@ -59,6 +61,7 @@ export interface CommunityDeps {
   comments: CommentService;
   submissions: SubmissionService;
   moderation: ModerationService;
+  digests: DigestService;
   /** Cookies are `Secure` when the site's public URL is https. */
   secureCookies: boolean;
 }
@@ -181,6 +184,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => authRoutes(scope, deps, community));
     await app.register(async (scope) => communityRoutes(scope, deps, community));
     await app.register(async (scope) => moderationRoutes(scope, deps, community));
+    await app.register(async (scope) => digestRoutes(scope, deps, community));
   }
   return app;
 }

@@ -53,17 +53,26 @@ export async function installSessions(app: FastifyInstance, opts: SessionOptions
   // Routes limit writes per member; this limits them per client address too (their own limits replace the global one).
   const writesPerAddress = app.createRateLimit({ max: opts.writesPerMinutePerAddress, timeWindow: 60_000, keyGenerator: (req) => `writes:${req.ip}` });
 
-  // After the body is parsed (the token may be a form field): refuse cross-site writes, then check the token.
+  // After the body is parsed (the token may be a form field): limit, refuse cross-site writes, then check the token.
   app.addHook('preHandler', async (req, reply) => {
     if (SAFE_METHODS.has(req.method) || req.url.startsWith('/api/')) return;
-    if (req.headers['sec-fetch-site'] === 'cross-site') {
-      throw new HttpProblem(403, 'Refused', 'This form was sent from another site. Open Paperboy itself and try again there.');
-    }
+    const csrfMode = (req.routeOptions.config as { csrf?: false | 'same-origin' } | undefined)?.csrf;
     const limit = await writesPerAddress(req);
     if (!limit.isAllowed && limit.isExceeded) {
       reply.header('ratelimit-limit', limit.max).header('ratelimit-remaining', 0).header('ratelimit-reset', limit.ttlInSeconds).header('retry-after', limit.ttlInSeconds);
       reply.header('ratelimit-policy', `${limit.max};w=60`);
       throw new HttpProblem(429, 'Too many requests', `Too many changes from your address: at most ${limit.max} a minute. Wait ${limit.ttlInSeconds} seconds and try again.`);
+    }
+    // Routes whose authority is a signed token in the URL (RFC 8058 one-click unsubscribe, posted by mail clients and
+    // webmail from anywhere) need neither a CSRF token nor a same-site request.
+    if (csrfMode === false) return;
+    if (req.headers['sec-fetch-site'] === 'cross-site') {
+      throw new HttpProblem(403, 'Refused', 'This form was sent from another site. Open Paperboy itself and try again there.');
+    }
+    // Forms on anonymous, cacheable pages carry no token: the browser's word that the request is same-origin suffices.
+    if (csrfMode === 'same-origin' && !(req.body as { _csrf?: unknown } | undefined)?._csrf) {
+      if (isSameOrigin(req)) return;
+      throw new HttpProblem(403, 'Refused', 'This form was sent from another site. Open Paperboy itself and try again there.');
     }
     await new Promise<void>((resolve, reject) => app.csrfProtection(req, reply, (err?: Error) => (err ? reject(err) : resolve())));
   });
@@ -77,6 +86,19 @@ export async function installSessions(app: FastifyInstance, opts: SessionOptions
       if (!/\bcookie\b/i.test(vary)) reply.header('vary', vary ? `${vary}, Cookie` : 'Cookie');
     }
   });
+}
+
+/** Sec-Fetch-Site: same-origin, or else an Origin header naming this host (older browsers). */
+function isSameOrigin(req: FastifyRequest): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) return site === 'same-origin';
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 export function setSessionCookie(reply: FastifyReply, secret: string, secure: boolean): void {

@@ -61,10 +61,10 @@ export async function seededApp(
   const sync = new IndexSync(store, index);
   await sync.syncOnce();
   const config = loadConfig({ PAPERBOY_DATA: tempDir(), ARXIV_INTERVAL_MS: '0', ARXIV_API_URL: 'http://127.0.0.1:9/api/query', ...opts.env });
-  const { community, mailer } = buildCommunity(store, config);
+  const { community, close: closeMail } = await buildCommunity(store, config);
   const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community });
   app.addHook('onClose', async () => {
-    mailer.close();
+    closeMail();
     index.close();
     await store.close();
   });

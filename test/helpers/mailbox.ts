@@ -12,13 +12,30 @@ export interface Mailbox {
   close(): Promise<void>;
 }
 
-export async function startMailbox(): Promise<Mailbox> {
+export interface MailboxOptions {
+  /** An SMTP reply code to refuse a recipient with (e.g. 451 temporary, 550 permanent), or 0 to accept. */
+  reject?: (recipient: string, attempt: number) => number;
+}
+
+export async function startMailbox(opts: MailboxOptions = {}): Promise<Mailbox> {
   const messages: ParsedMail[] = [];
+  const attempts = new Map<string, number>();
   const taken = new Set<ParsedMail>();
   const server = new SMTPServer({
     secure: false,
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    size: 10 * 1024 * 1024,
+    onRcptTo(address, _session, cb) {
+      const to = address.address.toLowerCase();
+      const attempt = (attempts.get(to) ?? 0) + 1;
+      attempts.set(to, attempt);
+      const code = opts.reject?.(to, attempt) ?? 0;
+      if (!code) return cb();
+      const err = new Error(code >= 500 ? 'No such user here' : 'Mailbox busy, try again later') as Error & { responseCode: number };
+      err.responseCode = code;
+      cb(err);
+    },
     onData(stream, _session, cb) {
       simpleParser(stream)
         .then((mail) => {

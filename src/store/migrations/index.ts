@@ -273,10 +273,78 @@ function m005(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Digests (issue 5): subscribers (double opt-in), editions (one per frequency and period) and the delivery ledger (one
+ * row per edition and subscriber: the exactly-once record), plus a settings table for the server's signing secret.
+ */
+function m006(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+
+      await withKey(db.schema.createTable('subscribers'), 'id', dialect)
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('frequency', 'text', (c) => c.notNull())
+        .addColumn('daily_mode', 'text', (c) => c.notNull().defaultTo('merge'))
+        .addColumn('categories', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('keywords', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('authors', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('confirmed_at', 'text')
+        .addColumn('unsubscribed_at', 'text')
+        .addColumn('confirm_sent_at', 'text')
+        .addColumn('undeliverable_at', 'text')
+        .addColumn('last_error', 'text')
+        .execute();
+      // Planning an edition enqueues the active subscribers of a frequency.
+      await db.schema.createIndex('subscribers_status_idx').on('subscribers').columns(['status', 'frequency']).execute();
+      await db.schema.createIndex('subscribers_user_idx').on('subscribers').column('user_id').execute();
+
+      await withKey(db.schema.createTable('digest_editions'), 'id', dialect)
+        .addColumn('frequency', 'text', (c) => c.notNull())
+        .addColumn('period_key', 'text', (c) => c.notNull())
+        .addColumn('from_date', 'text', (c) => c.notNull())
+        .addColumn('to_date', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('digest_editions_once', ['frequency', 'period_key'])
+        .execute();
+
+      await db.schema
+        .createTable('digest_deliveries')
+        .addColumn('edition_id', 'integer', (c) => c.notNull().references('digest_editions.id').onDelete('cascade'))
+        .addColumn('subscriber_id', 'integer', (c) => c.notNull().references('subscribers.id').onDelete('cascade'))
+        // pending → sending (leased) → sent | skipped (nothing matched) | failed (permanent, or out of attempts)
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text')
+        .addColumn('message_id', 'text')
+        .addColumn('papers', 'integer')
+        .addColumn('last_error', 'text')
+        .addPrimaryKeyConstraint('digest_deliveries_pk', ['edition_id', 'subscriber_id'])
+        .execute();
+      // Workers claim due rows: status and time first.
+      await db.schema.createIndex('digest_deliveries_due_idx').on('digest_deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('digest_deliveries_subscriber_idx').on('digest_deliveries').column('subscriber_id').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['digest_deliveries', 'digest_editions', 'subscribers', 'settings']) await sql`drop table ${sql.table(t)}`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect) };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect) };
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
 import { ViewerContext } from '../viewer.js';
-import { PostButton, signInHref } from './components/forms.js';
+import { CsrfField, PostButton, signInHref } from './components/forms.js';
 
 export interface LayoutProps {
   title: string;
@@ -87,6 +87,19 @@ export function Layout({ title, children, math, description, canonical, scripts 
           <AccountNav />
         </header>
         <main>{children}</main>
+        <section class="subscribe-box" aria-labelledby="subscribe-box-title">
+          <form method="post" action="/digest/subscribe">
+            <CsrfField />
+            <h2 id="subscribe-box-title">Trending papers in your inbox</h2>
+            <label for="subscribe-box-email" class="visually-hidden">
+              Email address
+            </label>
+            <input id="subscribe-box-email" type="email" name="email" required maxlength={254} autocomplete="email" placeholder="you@example.org" />
+            <input type="hidden" name="frequency" value="daily" />
+            <button type="submit">Subscribe</button>
+            <a href="/digest/subscribe">Weekly, or only some topics?</a>
+          </form>
+        </section>
         <footer class="site-footer">
           <p>
             Paperboy · open source (MIT) · paper metadata from <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/moderation">Moderation log</a> ·{' '}
