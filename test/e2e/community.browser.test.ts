@@ -113,7 +113,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
     await page.goto(startPath);
     await accountNav(page).getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.pathname === '/auth/signin');
-    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Email address', { exact: true }).fill(email);
     await page.getByRole('button', { name: 'Mail me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
     await page.goto(await signInLink(email));
@@ -175,7 +175,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
     await accountNav(page).getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.pathname === '/auth/signin');
     expect(new URL(page.url()).searchParams.get('next')).toBe(paperPath);
-    await page.getByLabel('Email address').fill('ada@example.org');
+    await page.getByLabel('Email address', { exact: true }).fill('ada@example.org');
     await page.getByRole('button', { name: 'Mail me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('a sign-in link is on its way');

@@ -92,7 +92,7 @@ export function Layout({ title, children, math, description, canonical, scripts 
             <CsrfField />
             <h2 id="subscribe-box-title">Trending papers in your inbox</h2>
             <label for="subscribe-box-email" class="visually-hidden">
-              Email address
+              Your email address for the digest
             </label>
             <input id="subscribe-box-email" type="email" name="email" required maxlength={254} autocomplete="email" placeholder="you@example.org" />
             <input type="hidden" name="frequency" value="daily" />
