@@ -215,13 +215,40 @@ describe('editions and delivery (real SMTP server)', () => {
     for (const title of ['Diffusion models for tabular data', 'Language models that cite', 'Convex relaxations', 'Diffusion language models']) expect(weekly.text).toContain(title);
   });
 
+  it('lets a member subscribe from the account page (no confirmation needed) and adds a "for you" section from their upvotes', async () => {
+    const user = await store.accounts.findOrCreateUser('member@example.org', new Date('2025-01-01T00:00:00Z'));
+    const secret = await store.accounts.createSession(user.id, new Date(), 86_400_000);
+    const client = new WebClient(app);
+    client.cookies.set('pb_session', secret);
+    const account = await client.get('/account');
+    expect(account.body).toContain('Subscribe to the digest');
+    const res = await client.post('/account/digest', { frequency: 'daily', categories: 'cs.LG' });
+    expect(res.statusCode).toBe(303);
+    expect(await store.subscribers.byEmail('member@example.org')).toMatchObject({ status: 'active', userId: user.id, categories: ['cs.LG'] });
+    expect((await client.get('/account')).body).toContain('You get the daily digest');
+    // The member upvoted a cs.CL paper; a new cs.CL paper on 12 October is "for you" though it is not in cs.LG.
+    await store.votes.setPaperVote(user.id, '2510.00002', true, new Date().toISOString());
+    await new PaperImporter(store).run(
+      new ArraySource([paper('2510.00020', '2025-10-12', ['cs.LG'], 'Gradient noise', ['C. D'], 3), paper('2510.00021', '2025-10-12', ['cs.CL'], 'Parsing with style', ['E. F'], 2)]),
+    );
+    const { svc, close } = await service('2025-10-13T06:00:00Z');
+    await svc.plan();
+    await svc.sendDue();
+    close();
+    const mail = await mailbox.waitFor('member@example.org');
+    expect(mail.text).toContain('Gradient noise');
+    expect(mail.text).toContain('FOR YOU');
+    expect(mail.html).toContain('For you');
+    expect(mail.text).toContain('Parsing with style');
+  });
+
   it('retries temporary SMTP failures with backoff and marks permanent ones undeliverable', async () => {
     const flaky = await startMailbox({ reject: (to, attempt) => (to.startsWith('busy@') && attempt <= 2 ? 451 : to.startsWith('gone@') ? 550 : 0) });
     try {
       await activeSubscriber(store, 'busy@example.org', { categories: ['cs.CL'] });
       await activeSubscriber(store, 'gone@example.org', { categories: ['cs.CL'] });
-      await new PaperImporter(store).run(new ArraySource([paper('2510.00010', '2025-10-10', ['cs.CL'], 'Retrieval for the busy', ['A. B'], 1)]));
-      const { svc, close, tick } = await service('2025-10-11T06:00:00Z', { retryBaseMs: 1_000 }, flaky.url);
+      await new PaperImporter(store).run(new ArraySource([paper('2510.00010', '2025-10-14', ['cs.CL'], 'Retrieval for the busy', ['A. B'], 1)]));
+      const { svc, close, tick } = await service('2025-10-15T06:00:00Z', { retryBaseMs: 1_000 }, flaky.url);
       await svc.plan();
       const first = await svc.sendDue();
       expect(first).toMatchObject({ retried: 1, failed: 1 });

@@ -159,6 +159,10 @@ export class AccountService {
       for (const id of commentVotes) await repos.comments.lock(id, this.store.dialect);
       const commented = await repos.comments.deleteAllOf(userId, new Date(now).toISOString());
       await repos.feed.clearSubmitter(userId);
+      // The digest subscription of the account's address goes too (its address is personal data).
+      const user = await repos.accounts.userById(userId);
+      const sub = (await repos.subscribers.byUser(userId)) ?? (user ? await repos.subscribers.byEmail(user.email) : null);
+      if (sub) await repos.subscribers.delete(sub.id);
       await repos.accounts.deleteUser(userId); // cascades: votes, comment votes, reports filed, sessions
       await repos.moderation.deleteReportsAboutGone();
       for (const paperId of papers) await repos.feed.recount(paperId, now);

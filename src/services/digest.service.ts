@@ -154,6 +154,25 @@ export class DigestService {
     await this.mailer.send({ to: email, subject: mail.subject, text: mail.text, html: mail.html });
   }
 
+  /**
+   * A signed-in member subscribes their account's address: no confirmation mail (signing in by emailed link proved the
+   * address), and the subscription is linked to the account for the "for you" section.
+   */
+  async subscribeMember(user: { id: number; email: string }, input: Record<string, unknown>): Promise<Subscriber> {
+    const prefs = parsePrefs(input);
+    const now = this.now();
+    const sub = await this.store.subscribers.findOrCreate(user.email, prefs, now, user.id);
+    await this.store.subscribers.setUser(sub.id, user.id);
+    await this.store.subscribers.setPrefs(sub.id, prefs);
+    if (sub.status !== 'active') await this.store.subscribers.setStatus(sub.id, 'active', now);
+    return (await this.store.subscribers.byId(sub.id))!;
+  }
+
+  /** The subscription of a member (linked, or by their address), if any. */
+  async ofMember(user: { id: number; email: string }): Promise<Subscriber | null> {
+    return (await this.store.subscribers.byUser(user.id)) ?? (await this.store.subscribers.byEmail(user.email));
+  }
+
   private emailOf = async (id: number) => (await this.store.subscribers.byId(id))?.email ?? null;
 
   /** The subscriber a signed link names, or null. */

@@ -64,7 +64,13 @@ export async function authRoutes(app: FastifyInstance, _deps: AppDeps, c: Commun
   app.get('/account', async (req, reply) => {
     if (!req.user) return reply.redirect('/auth/signin?next=%2Faccount', 303);
     const welcome = queryField(req, 'welcome') === '1';
-    return sendHtml(req, reply, h(AccountView, { user: req.user, saved: queryField(req, 'saved') === '1', welcome, next: welcome ? localPath(queryField(req, 'next')) : undefined }));
+    const sub = await c.digests.ofMember(req.user);
+    const digest = sub ? { status: sub.status, frequency: sub.frequency, manageUrl: c.digests.link('manage', sub) } : null;
+    return sendHtml(
+      req,
+      reply,
+      h(AccountView, { user: req.user, saved: queryField(req, 'saved') === '1' || queryField(req, 'digest') === '1', welcome, next: welcome ? localPath(queryField(req, 'next')) : undefined, digest }),
+    );
   });
 
   app.post('/account', async (req, reply) => {

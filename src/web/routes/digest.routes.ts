@@ -47,6 +47,18 @@ export async function digestRoutes(app: FastifyInstance, _deps: AppDeps, c: Comm
     );
   });
 
+  // A member subscribes from the account page: their address is proven, so it is active at once.
+  app.post('/account/digest', async (req, reply) => {
+    if (!req.user) return reply.redirect('/auth/signin?next=%2Faccount', 303);
+    try {
+      await d.subscribeMember(req.user, formFields(req));
+    } catch (e) {
+      if (e instanceof RuleError && e.kind === 'invalid') throw badRequest(`${e.message} Go back and correct it.`);
+      throw e;
+    }
+    return reply.redirect('/account?digest=1#digest', 303);
+  });
+
   app.get('/digest/confirm', async (req, reply) => {
     const token = queryField(req, 'token') ?? '';
     if (!(await d.fromToken('confirm', token))) throw badRequest(LINK_PROBLEM);

@@ -8,7 +8,27 @@ import { ViewerContext } from '../viewer.js';
 import { CsrfField, PostButton } from './components/forms.js';
 import { Layout } from './layout.js';
 
-export function AccountView({ user, saved, error, welcome, next }: { user: User; saved: boolean; error?: string; welcome?: boolean; next?: string | undefined }) {
+export interface AccountDigestModel {
+  status: string;
+  frequency: string;
+  manageUrl: string;
+}
+
+export function AccountView({
+  user,
+  saved,
+  error,
+  welcome,
+  next,
+  digest,
+}: {
+  user: User;
+  saved: boolean;
+  error?: string;
+  welcome?: boolean;
+  next?: string | undefined;
+  digest?: AccountDigestModel | null;
+}) {
   return (
     <Layout title={welcome ? 'Welcome' : 'Your account'}>
       <section class="form-page">
@@ -48,6 +68,32 @@ export function AccountView({ user, saved, error, welcome, next }: { user: User;
 
         {welcome ? null : (
           <>
+        <h2 id="digest">Email digest</h2>
+        {digest && digest.status === 'active' ? (
+          <p>
+            You get the {digest.frequency} digest. <a href={digest.manageUrl}>Change topics or frequency, or unsubscribe</a>.
+          </p>
+        ) : (
+          <>
+            {digest ? <p>Your digest is {digest.status === 'pending' ? 'waiting for confirmation' : digest.status}. Subscribe here to (re)start it.</p> : null}
+            <p>The best new papers by mail, with a “for you” section picked from what you upvoted.</p>
+            <form method="post" action="/account/digest" class="stacked-form">
+              <CsrfField />
+              <label class="checkbox">
+                <input type="radio" name="frequency" value="daily" checked /> Daily
+              </label>
+              <label class="checkbox">
+                <input type="radio" name="frequency" value="weekly" /> Weekly
+              </label>
+              <label for="account-digest-categories">arXiv categories (optional, comma-separated)</label>
+              <input id="account-digest-categories" name="categories" maxlength={600} />
+              <button type="submit" class="secondary-button">
+                Subscribe to the digest
+              </button>
+            </form>
+          </>
+        )}
+
         <h2>Sessions</h2>
         <p>Signed in on a computer you no longer use? End every session, on every device (this one too).</p>
         <PostButton action="/account/signout-everywhere" class="secondary-button">
