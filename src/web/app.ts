@@ -175,6 +175,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   app.get('/healthz', async () => ({ ok: true }));
+  // Pages declare an empty icon; documents without the layout (a digest preview) make browsers ask anyway.
+  app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => hfApiRoutes(scope, deps));
   await app.register(async (scope) => searchRoutes(scope, deps));

@@ -22,6 +22,12 @@ function formFields(req: FastifyRequest): Record<string, unknown> {
   return { frequency: pick('frequency'), dailyMode: pick('dailyMode'), categories: pick('categories'), keywords: pick('keywords'), authors: pick('authors') };
 }
 
+/** A signed link as a path on this site (pages link within the site; mail needs the absolute URL). */
+const local = (absolute: string) => {
+  const u = new URL(absolute);
+  return `${u.pathname}${u.search}`;
+};
+
 const LINK_PROBLEM = 'This link is not valid any more (or was copied incompletely). Use the newest link from your mail, or subscribe again.';
 
 export async function digestRoutes(app: FastifyInstance, _deps: AppDeps, c: CommunityDeps): Promise<void> {
@@ -68,16 +74,19 @@ export async function digestRoutes(app: FastifyInstance, _deps: AppDeps, c: Comm
   app.post('/digest/confirm', async (req, reply) => {
     const sub = await d.confirm(field(req, 'token'));
     if (!sub) throw badRequest(LINK_PROBLEM);
-    return reply.redirect(`/digest/preferences?token=${encodeURIComponent(new URL(d.link('manage', sub)).searchParams.get('token')!)}&confirmed=1`, 303);
+    return reply.redirect(`${local(d.link('manage', sub))}&confirmed=1`, 303);
   });
 
   app.get('/digest/preferences', async (req, reply) => {
     const token = queryField(req, 'token') ?? '';
     const sub = await d.fromToken('manage', token);
     if (!sub) throw badRequest(LINK_PROBLEM);
-    return sendHtml(req, reply, h(PreferencesView, { sub, token, unsubscribeHref: d.link('unsubscribe', sub), saved: queryField(req, 'confirmed') === '1' || queryField(req, 'saved') === '1' }), {
-      forms: true,
-    });
+    return sendHtml(
+      req,
+      reply,
+      h(PreferencesView, { sub, token, unsubscribeHref: local(d.link('unsubscribe', sub)), saved: queryField(req, 'saved') === '1', confirmed: queryField(req, 'confirmed') === '1' }),
+      { forms: true },
+    );
   });
 
   app.post('/digest/preferences', async (req, reply) => {
@@ -89,7 +98,7 @@ export async function digestRoutes(app: FastifyInstance, _deps: AppDeps, c: Comm
       if (!(e instanceof RuleError) || e.kind !== 'invalid') throw e;
       const sub = await d.fromToken('manage', token);
       if (!sub) throw badRequest(LINK_PROBLEM);
-      return sendHtml(req, reply, h(PreferencesView, { sub, token, unsubscribeHref: d.link('unsubscribe', sub), error: e.message }), { forms: true, status: 400 });
+      return sendHtml(req, reply, h(PreferencesView, { sub, token, unsubscribeHref: local(d.link('unsubscribe', sub)), error: e.message }), { forms: true, status: 400 });
     }
     return reply.redirect(`/digest/preferences?token=${encodeURIComponent(token)}&saved=1`, 303);
   });
@@ -105,7 +114,7 @@ export async function digestRoutes(app: FastifyInstance, _deps: AppDeps, c: Comm
   app.post('/digest/unsubscribe', { config: { csrf: false } }, async (req, reply) => {
     const sub = await d.unsubscribe(queryField(req, 'token') ?? field(req, 'token'));
     if (!sub) throw badRequest(LINK_PROBLEM);
-    return sendHtml(req, reply, h(UnsubscribeView, { token: '', done: true, manageUrl: d.link('manage', sub) }), { cacheControl: 'no-store' });
+    return sendHtml(req, reply, h(UnsubscribeView, { token: '', done: true, manageUrl: local(d.link('manage', sub)) }), { cacheControl: 'no-store' });
   });
 
   // A digest in the browser: the latest day (or week) for the topics in the query, exactly as the mail's HTML part.

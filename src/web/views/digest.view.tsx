@@ -87,7 +87,21 @@ export function ConfirmDigestView({ token }: { token: string }) {
   );
 }
 
-export function PreferencesView({ sub, token, unsubscribeHref, saved, error }: { sub: Subscriber; token: string; unsubscribeHref: string; saved?: boolean; error?: string }) {
+export function PreferencesView({
+  sub,
+  token,
+  unsubscribeHref,
+  saved,
+  confirmed,
+  error,
+}: {
+  sub: Subscriber;
+  token: string;
+  unsubscribeHref: string;
+  saved?: boolean;
+  confirmed?: boolean;
+  error?: string;
+}) {
   const active = sub.status === 'active';
   return (
     <Layout title="Digest preferences">
@@ -100,6 +114,11 @@ export function PreferencesView({ sub, token, unsubscribeHref, saved, error }: {
         {saved ? (
           <p class="form-ok" role="status">
             Saved.
+          </p>
+        ) : null}
+        {confirmed ? (
+          <p class="form-ok" role="status">
+            Subscription confirmed: the next {sub.frequency} digest comes to this address. Choose topics below, or keep all papers.
           </p>
         ) : null}
         {error ? (
