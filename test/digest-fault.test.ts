@@ -141,6 +141,19 @@ describe('digest sending survives SIGKILL and temporary SMTP failures: exactly o
     return (await store.digests.counts()).sent ?? 0;
   }
 
+  it('prints what a send would do with --dry-run, and sends and records nothing', async () => {
+    const child = spawn(process.execPath, [BIN, 'digest', 'send', '--dry-run'], { env: { ...process.env, PAPERBOY_DATA: dir, PAPERBOY_DEMO: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    expect((await exited(child)).code).toBe(0);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(SUBSCRIBERS + 1);
+    expect(lines[0]).toBe('daily 2025-10-03\treader0000@example.org\t3 papers');
+    expect(lines.at(-1)).toBe(`${SUBSCRIBERS} mails would be sent. Nothing was sent.`);
+    expect(await store.digests.latestEdition('daily')).toBeNull();
+    expect(acceptedTotal).toBe(0);
+  });
+
   it('sends every subscriber exactly one copy across a SIGKILL and a restart', async () => {
     const first = sender();
     let stderr = '';
@@ -177,4 +190,16 @@ describe('digest sending survives SIGKILL and temporary SMTP failures: exactly o
     // The temporary refusals happened and were retried.
     expect([...refusals.entries()].filter(([to, n]) => /reader\d*7@/.test(to) && n >= 2)).toHaveLength(SUBSCRIBERS / 10);
   }, 120_000);
+
+  it('runs as a worker until SIGTERM, then stops cleanly', async () => {
+    const worker = spawn(process.execPath, [BIN, 'worker'], { env: { ...process.env, PAPERBOY_DATA: dir, PAPERBOY_DEMO: '0', SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    worker.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    for (let i = 0; i < 200 && !out.includes('worker running'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain('Paperboy worker running');
+    const done = exited(worker);
+    worker.kill('SIGTERM');
+    expect(await done).toMatchObject({ code: 0 });
+    expect(acceptedTotal).toBe(SUBSCRIBERS); // nothing was due: nothing sent twice
+  });
 });
