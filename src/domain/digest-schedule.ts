@@ -62,23 +62,36 @@ export interface CandidatePaper {
 }
 
 const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+const words = (s: string) => fold(s).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
-/**
- * Whether a paper matches a subscription: no topics means every paper; otherwise any listed category (exact, or a whole
- * archive such as `cs` or `math`), any keyword or phrase in the title or abstract (whole words, accents ignored), or any
- * author name fragment.
- */
-export function matchesTopics(p: CandidatePaper, t: TopicFilter): boolean {
-  if (t.categories.length === 0 && t.keywords.length === 0 && t.authors.length === 0) return true;
-  if (t.categories.some((c) => p.categories.some((pc) => pc === c || pc.startsWith(`${c}.`)))) return true;
-  if (t.keywords.length) {
-    const text = ` ${fold(`${p.title} ${p.abstract}`).replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-    if (t.keywords.some((k) => text.includes(` ${fold(k).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `))) return true;
-  }
-  if (t.authors.length) {
-    const names = p.authors.map(fold);
-    if (t.authors.some((a) => names.some((n) => n.includes(fold(a).trim())))) return true;
-  }
-  return false;
+/** A paper folded once for matching (accents and case removed), shared by every subscription it is matched against. */
+export interface FoldedPaper {
+  categories: readonly string[];
+  /** ` title abstract ` as space-separated folded words. */
+  text: string;
+  authors: string[];
 }
 
+export function foldPaper(p: CandidatePaper): FoldedPaper {
+  return { categories: p.categories, text: ` ${words(`${p.title} ${p.abstract}`)} `, authors: p.authors.map(fold) };
+}
+
+/**
+ * A matcher for one subscription's topics: no topics means every paper; otherwise any listed category (exact, or a
+ * whole archive such as `cs` or `math`), any keyword or phrase in the title or abstract (whole words, accents
+ * ignored), or any author name fragment.
+ */
+export function topicMatcher(t: TopicFilter): (p: FoldedPaper) => boolean {
+  if (t.categories.length === 0 && t.keywords.length === 0 && t.authors.length === 0) return () => true;
+  const keywords = t.keywords.map((k) => ` ${words(k)} `).filter((k) => k.trim() !== '');
+  const authors = t.authors.map((a) => fold(a).trim()).filter((a) => a !== '');
+  return (p) =>
+    t.categories.some((c) => p.categories.some((pc) => pc === c || pc.startsWith(`${c}.`))) ||
+    keywords.some((k) => p.text.includes(k)) ||
+    authors.some((a) => p.authors.some((n) => n.includes(a)));
+}
+
+/** Whether a paper matches a subscription's topics (see topicMatcher). */
+export function matchesTopics(p: CandidatePaper, t: TopicFilter): boolean {
+  return topicMatcher(t)(foldPaper(p));
+}

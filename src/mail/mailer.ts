@@ -81,7 +81,8 @@ class SmtpMailer implements Mailer {
   }
 
   async send(m: MailMessage): Promise<SentMail> {
-    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, messageId: m.messageId });
+    // Quoted-printable stated up front: nodemailer would otherwise scan every part to choose an encoding.
+    const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, html: m.html, headers: m.headers, messageId: m.messageId, textEncoding: 'quoted-printable' });
     return { messageId: info.messageId, via: 'smtp' };
   }
 

@@ -12,7 +12,7 @@ import os from 'node:os';
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { type CandidatePaper, dailyFrom, dueDailyDay, dueWeek, matchesTopics, type Weekday } from '../domain/digest-schedule.js';
+import { dailyFrom, dueDailyDay, dueWeek, type FoldedPaper, foldPaper, topicMatcher, type Weekday } from '../domain/digest-schedule.js';
 import { dayPeriod, isoWeekOf, periodLabel, weekPeriod } from '../domain/period.js';
 import { type DigestModel, type DigestPaper, renderConfirmation, renderDigest } from '../mail/digest-template.js';
 import { isTemporaryMailError, type Mailer } from '../mail/mailer.js';
@@ -92,7 +92,9 @@ export function topicsLabel(t: { categories: string[]; keywords: string[]; autho
 
 export class DigestService {
   private readonly clock: () => number;
-  private readonly periodCache = new Map<string, FeedItem[]>();
+  /** A period's papers in trending order, each folded once for topic matching (shared by every subscriber). */
+  private readonly periodCache = new Map<string, Array<{ item: FeedItem; folded: FoldedPaper }>>();
+  private readonly labelCache = new Map<string, string>();
   private readonly editionCache = new Map<number, Edition>();
   readonly owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
 
@@ -227,11 +229,12 @@ export class DigestService {
     return made;
   }
 
-  private async periodItems(from: string, to: string): Promise<FeedItem[]> {
+  private async periodItems(from: string, to: string): Promise<Array<{ item: FeedItem; folded: FoldedPaper }>> {
     const key = `${from}|${to}`;
     let hit = this.periodCache.get(key);
     if (!hit) {
-      hit = await this.store.feed.list({ from, to, sort: 'trending', limit: 5000, offset: 0 });
+      const items = await this.store.feed.list({ from, to, sort: 'trending', limit: 5000, offset: 0 });
+      hit = items.map((item) => ({ item, folded: foldPaper(item.paper) }));
       this.periodCache.set(key, hit);
       if (this.periodCache.size > 32) this.periodCache.delete(this.periodCache.keys().next().value!);
     }
@@ -267,8 +270,14 @@ export class DigestService {
     links: Pick<Subscriber, 'id' | 'email'> | null;
   }): Promise<{ model: DigestModel; count: number } | null> {
     const perDigest = this.opts.papersPerDigest ?? 10;
-    const all = await this.periodItems(q.from, q.to);
-    const main = all.filter((i) => matchesTopics(i.paper as CandidatePaper, q.topics)).slice(0, perDigest);
+    const period = await this.periodItems(q.from, q.to);
+    const matches = topicMatcher(q.topics);
+    const main: FeedItem[] = [];
+    for (const p of period) {
+      if (main.length >= perDigest) break;
+      if (matches(p.folded)) main.push(p.item);
+    }
+    const all = period.map((p) => p.item);
     let forYou: FeedItem[] = [];
     if (q.userId !== null) {
       const upvoted = await this.store.votes.paperIdsUpvotedBy(q.userId, 200);
@@ -285,12 +294,14 @@ export class DigestService {
       }
     }
     if (main.length === 0 && forYou.length === 0) return null;
-    const week = q.frequency === 'weekly' ? weekPeriod(isoWeekOf(q.from)) : null;
-    const label = week
-      ? periodLabel(week)
-      : q.from === q.to
-        ? periodLabel(dayPeriod(q.to)!)
-        : `${periodLabel(dayPeriod(q.from)!)} – ${periodLabel(dayPeriod(q.to)!)}`;
+    const labelKey = `${q.frequency}|${q.from}|${q.to}`;
+    let label = this.labelCache.get(labelKey);
+    if (label === undefined) {
+      const week = q.frequency === 'weekly' ? weekPeriod(isoWeekOf(q.from)) : null;
+      label = week ? periodLabel(week) : q.from === q.to ? periodLabel(dayPeriod(q.to)!) : `${periodLabel(dayPeriod(q.from)!)} – ${periodLabel(dayPeriod(q.to)!)}`;
+      if (this.labelCache.size > 256) this.labelCache.clear();
+      this.labelCache.set(labelKey, label);
+    }
     const model: DigestModel = {
       siteName: 'Paperboy',
       siteUrl: this.url(''),

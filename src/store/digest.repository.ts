@@ -77,14 +77,19 @@ export class DigestRepository {
    * whose previous lease ran out (a worker died or hung). Counts the attempt.
    */
   async claim(owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedDelivery[]> {
+    // Two index-ordered claims (due pending rows, then expired leases) rather than one OR, which would sort the backlog.
+    const fresh = await this.claimWhere(owner, leaseUntil, limit, sql`status = 'pending' and next_attempt_at <= ${now}`, sql`order by next_attempt_at, edition_id, subscriber_id`);
+    if (fresh.length >= limit) return fresh;
+    const expired = await this.claimWhere(owner, leaseUntil, limit - fresh.length, sql`status = 'sending' and lease_until < ${now}`, sql`order by lease_until`);
+    return [...fresh, ...expired];
+  }
+
+  private async claimWhere(owner: string, leaseUntil: string, limit: number, where: ReturnType<typeof sql>, order: ReturnType<typeof sql>): Promise<ClaimedDelivery[]> {
     const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const r = await sql<{ edition_id: number; subscriber_id: number; attempts: number }>`
       update digest_deliveries set status = 'sending', lease_owner = ${owner}, lease_until = ${leaseUntil}, attempts = attempts + 1
       where (edition_id, subscriber_id) in (
-        select edition_id, subscriber_id from digest_deliveries
-        where (status = 'pending' and next_attempt_at <= ${now}) or (status = 'sending' and lease_until < ${now})
-        order by next_attempt_at, edition_id, subscriber_id
-        limit ${limit} ${lock})
+        select edition_id, subscriber_id from digest_deliveries where ${where} ${order} limit ${limit} ${lock})
       returning edition_id, subscriber_id, attempts`.execute(this.db);
     return r.rows.map((row) => ({ editionId: Number(row.edition_id), subscriberId: Number(row.subscriber_id), attempts: Number(row.attempts) }));
   }

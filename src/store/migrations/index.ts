@@ -331,8 +331,10 @@ function m006(dialect: Dialect): Migration {
         .addColumn('last_error', 'text')
         .addPrimaryKeyConstraint('digest_deliveries_pk', ['edition_id', 'subscriber_id'])
         .execute();
-      // Workers claim due rows: status and time first.
-      await db.schema.createIndex('digest_deliveries_due_idx').on('digest_deliveries').columns(['status', 'next_attempt_at']).execute();
+      // Workers claim due rows in (status, time) order; the key columns make the claim an ordered index scan that stops
+      // at the batch size instead of sorting the whole backlog.
+      await db.schema.createIndex('digest_deliveries_due_idx').on('digest_deliveries').columns(['status', 'next_attempt_at', 'edition_id', 'subscriber_id']).execute();
+      await db.schema.createIndex('digest_deliveries_lease_idx').on('digest_deliveries').columns(['status', 'lease_until']).execute();
       await db.schema.createIndex('digest_deliveries_subscriber_idx').on('digest_deliveries').column('subscriber_id').execute();
     },
     async down(db: Kysely<unknown>) {
