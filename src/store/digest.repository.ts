@@ -133,15 +133,25 @@ export class DigestRepository {
 
   /** The end of the period covered by the last digest sent to a subscriber for a frequency (merge mode starts after it). */
   async lastSentUntil(subscriberId: number, frequency: DigestFrequency): Promise<string | null> {
+    // Newest edition first, probing the ledger's primary key: stops at the last digest sent (usually the previous one).
+    // (Filtering the ledger by subscriber instead lets SQLite scan every sent row through the status index.)
     const r = await this.db
-      .selectFrom('digest_deliveries')
-      .innerJoin('digest_editions', 'digest_editions.id', 'digest_deliveries.edition_id')
-      .select((eb) => eb.fn.max('digest_editions.to_date').as('to'))
-      .where('digest_deliveries.subscriber_id', '=', subscriberId)
-      .where('digest_editions.frequency', '=', frequency)
-      .where('digest_deliveries.status', '=', 'sent')
+      .selectFrom('digest_editions as e')
+      .select('e.to_date')
+      .where('e.frequency', '=', frequency)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('digest_deliveries as d')
+            .select('d.status')
+            .whereRef('d.edition_id', '=', 'e.id')
+            .where('d.subscriber_id', '=', subscriberId)
+            .where('d.status', '=', 'sent'),
+        ),
+      )
+      .orderBy('e.to_date', 'desc')
+      .limit(1)
       .executeTakeFirst();
-    return (r?.to as string | null | undefined) ?? null;
+    return r?.to_date ?? null;
   }
 
   /** Subscribers with a delivery of the edition still to send (pending or leased). */

@@ -314,6 +314,8 @@ function m006(dialect: Dialect): Migration {
         .addColumn('created_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('digest_editions_once', ['frequency', 'period_key'])
         .execute();
+      // A subscriber's last digest: newest editions first.
+      await db.schema.createIndex('digest_editions_recent_idx').on('digest_editions').columns(['frequency', 'to_date']).execute();
 
       await db.schema
         .createTable('digest_deliveries')
