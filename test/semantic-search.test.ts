@@ -86,6 +86,18 @@ describe.each(dialects)('semantic and hybrid search over a store on $name', ({ n
       await server?.close();
     });
 
+    it('lists similar papers by meaning, best first, without the paper itself', async () => {
+      const similar = (await search.similar('2501.00002', 3))!;
+      expect(similar).toHaveLength(3);
+      expect(similar.map((h) => h.paper.id)).not.toContain('2501.00002');
+      expect(similar.every((h) => h.reason.startsWith('close in meaning'))).toBe(true);
+      const scores = similar.map((h) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      // Same primary category (cs.LG) as 2501.00001 weighs in: its neighbours in cs.LG say so.
+      expect((await search.similar('2501.00001', 3))!.find((h) => h.paper.id === '2501.00004')?.reason).toBe('close in meaning, also in cs.LG');
+      expect(await search.similar('9999.99999', 3)).toBeNull();
+    });
+
     it('finds by meaning what keywords miss, and hybrid keeps both', async () => {
       expect(await ids('speedy vehicle', 'keyword')).toEqual([]);
       expect((await ids('speedy vehicle', 'semantic'))[0]).toBe('2501.00002');

@@ -335,6 +335,18 @@ export class VectorIndex {
     this.loadMatrix();
   }
 
+  /** A stored paper's vector (unit length, from its int8 row), or null when the paper has none yet. */
+  vectorOf(paperId: string): Float32Array | null {
+    const blob = this.db.prepare('select v from vec where paper_id = ?').pluck().get(paperId) as Buffer | undefined;
+    if (!blob) return null;
+    const v = dequantize(blob);
+    let norm = 0;
+    for (const x of v) norm += x * x;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < v.length; i++) v[i]! /= norm;
+    return v;
+  }
+
   /** The `k` most similar papers to a unit query vector, most similar first; `allowed` restricts the candidates. */
   search(query: Float32Array, k: number, allowed?: ReadonlySet<string>): VectorHit[] {
     if (this.idOf.size === 0 || k <= 0) return [];

@@ -4,6 +4,7 @@ import { hasText, indexWords, type ParsedQuery, parseQuery, textWords } from '..
 import type { FeedItem } from '../store/feed.repository.js';
 import type { Store } from '../store/store.js';
 import type { SemanticParts } from '../search/index-sync.js';
+import { paperText } from '../search/embedder.js';
 import type { Facets, SearchSort, TextHit, TextIndex } from '../search/text-index.js';
 
 export interface SearchHit extends FeedItem {
@@ -182,6 +183,45 @@ export class SearchService {
     const [vector] = await embedder.embed([text]);
     const allowed = this.index.filterSet(q);
     return vectors.search(vector!, k, allowed ?? undefined).map((h) => h.paperId);
+  }
+
+  /**
+   * Papers similar to one: its nearest neighbours by meaning (its stored vector), or, without semantic search, a
+   * keyword search on its title's words; a shared primary category breaks near-ties. Null for an unknown paper.
+   */
+  async similar(paperId: string, limit: number): Promise<Array<SearchHit & { score: number; reason: string }> | null> {
+    const paper = await this.store.papers.getById(paperId);
+    if (!paper) return null;
+    const scored = new Map<string, { score: number; reason: string }>();
+    if (this.semantic) {
+      const { embedder, vectors } = this.semantic;
+      const v = vectors.vectorOf(paperId) ?? (await embedder.embed([paperText(paper)]))[0]!;
+      for (const h of vectors.search(v, limit * 3 + 1)) if (h.paperId !== paperId) scored.set(h.paperId, { score: h.score, reason: 'close in meaning' });
+    }
+    if (scored.size < limit) {
+      const words = [...new Set(textWords(paper.title).filter((w) => w.length > 2))].slice(0, 12);
+      const parsed = parseQuery(words.join(' '));
+      const hits = parsed.ok && words.length ? this.index.rankedIds({ ...parsed.query, prefixLast: false }, limit * 3 + 1, { any: true }) : [];
+      let rank = 0;
+      for (const id of hits) {
+        if (id === paperId || scored.has(id)) continue;
+        scored.set(id, { score: 1 / (60 + ++rank), reason: 'shares title words' });
+      }
+    }
+    const ids = [...scored.keys()];
+    const primary = paper.primaryCategory;
+    const records = new Map((await this.store.papers.getByIds(ids)).map((p) => [p.id, p]));
+    const ranked = ids
+      .map((id) => {
+        const s = scored.get(id)!;
+        const same = primary !== null && records.get(id)?.primaryCategory === primary;
+        return { id, score: s.score + (same ? 0.02 : 0), reason: same ? `${s.reason}, also in ${primary}` : s.reason };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit + 5);
+    const presented = await this.present(ranked.map((r) => ({ paperId: r.id, titleMarked: '', snippetMarked: null })));
+    const byId = new Map(ranked.map((r) => [r.id, r]));
+    return presented.slice(0, limit).map((h) => ({ ...h, titleMarked: h.paper.title, score: Math.round(byId.get(h.paper.id)!.score * 10_000) / 10_000, reason: byId.get(h.paper.id)!.reason }));
   }
 
   private async present(ranked: TextHit[]): Promise<SearchHit[]> {

@@ -13,11 +13,14 @@ import { FEED_PAGE_SIZE, periodHref, presentFeedPage } from '../presenters/feed-
 import { presentThread } from '../presenters/comment.presenter.js';
 import { paperMarkdown } from '../presenters/paper-markdown.js';
 import { isModerator } from '../../services/moderation.service.js';
-import { paperHref, presentPaper } from '../presenters/paper.presenter.js';
+import { paperHref, presentCard, presentPaper } from '../presenters/paper.presenter.js';
 import { PAGE_CACHE_CONTROL, sendHtml } from '../page.js';
 import { FeedView } from '../views/feed.view.js';
 import { PaperView } from '../views/paper.view.js';
 import { WelcomeView } from '../views/welcome.view.js';
+
+/** Similar papers listed on a paper page. */
+const SIMILAR_ON_PAGE = 5;
 
 /** Highest `?p=` accepted; beyond any real period's page count, and keeps the offset a small number. */
 const MAX_PAGE = 100_000;
@@ -142,6 +145,8 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const thread = c
       ? presentThread(parsed.id, await c.comments.thread(parsed.id, req.user, order), { order, open: !hidden, nowMs: Date.now(), moderator: isModerator(req.user) })
       : undefined;
-    return sendHtml(req, reply, h(PaperView, { model, thread, hidden }), { math: model.math || Boolean(thread?.math), paperIds: [parsed.id], store: c?.store });
+    const similar = deps.search ? ((await deps.search.similar(parsed.id, SIMILAR_ON_PAGE)) ?? []).map((hit) => ({ card: presentCard(hit), reason: hit.reason })) : [];
+    const math = model.math || Boolean(thread?.math) || similar.some((s) => s.card.math);
+    return sendHtml(req, reply, h(PaperView, { model, thread, hidden, similar }), { math, paperIds: [parsed.id], store: c?.store });
   });
 }

@@ -1,6 +1,6 @@
 /** A paper's page: title and abstract with math typeset, every author, dates, links, the feed day and a BibTeX entry. */
 import { plural } from '../presenters/format.js';
-import { PAGE_AUTHORS_SHOWN, type PaperPageModel, paperHref } from '../presenters/paper.presenter.js';
+import { PAGE_AUTHORS_SHOWN, type PaperCardModel, type PaperPageModel, paperHref } from '../presenters/paper.presenter.js';
 import { useContext } from 'preact/hooks';
 import type { ThreadModel } from '../presenters/comment.presenter.js';
 import { ViewerContext } from '../viewer.js';
@@ -26,7 +26,34 @@ function Authors({ authors }: { authors: string[] }) {
   );
 }
 
-export function PaperView({ model, thread, hidden }: { model: PaperPageModel; thread?: ThreadModel | undefined; hidden?: boolean }) {
+export interface SimilarModel {
+  card: PaperCardModel;
+  reason: string;
+}
+
+function SimilarPapers({ items }: { items: SimilarModel[] }) {
+  if (items.length === 0) return null;
+  return (
+    <section class="similar" aria-labelledby="similar-heading">
+      <h2 id="similar-heading">Similar papers</h2>
+      <ol class="similar-list">
+        {items.map(({ card, reason }) => (
+          <li key={card.id}>
+            <a href={card.href}>
+              <Tex html={card.titleHtml} />
+            </a>
+            <span class="muted">
+              {' '}
+              · {card.publishedLabel} · {reason}
+            </span>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function PaperView({ model, thread, hidden, similar }: { model: PaperPageModel; thread?: ThreadModel | undefined; hidden?: boolean; similar?: SimilarModel[] }) {
   const m = model;
   const viewer = useContext(ViewerContext);
   return (
@@ -147,6 +174,7 @@ export function PaperView({ model, thread, hidden }: { model: PaperPageModel; th
             <code>{m.bibtex}</code>
           </pre>
         </section>
+        <SimilarPapers items={similar ?? []} />
         {thread ? <CommentThread thread={thread} /> : null}
       </article>
     </Layout>
