@@ -1,6 +1,9 @@
 /** Sending an HTML page: the viewer (member, CSRF token, their upvotes), caching and the math CSP relaxation. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
+import { bibtexEntry } from '../domain/bibtex.js';
+import { risEntry } from '../domain/ris.js';
+import type { PaperRecord } from '../store/paper.repository.js';
 import type { Store } from '../store/store.js';
 import { renderPage } from './render.js';
 import { viewerFor } from './session.js';
@@ -40,4 +43,14 @@ export async function sendHtml<P>(req: FastifyRequest, reply: FastifyReply, view
     .header('cache-control', opts.forms ? 'no-store' : (opts.cacheControl ?? PAGE_CACHE_CONTROL))
     .type('text/html; charset=utf-8')
     .send(renderPage(view, viewer));
+}
+
+/** BibTeX or RIS for papers, as a download named `name.bib` / `name.ris`. */
+export function sendCitations(reply: FastifyReply, format: 'bib' | 'ris', papers: readonly PaperRecord[], name: string) {
+  const body = format === 'bib' ? papers.map((p) => bibtexEntry(p)).join('\n') : papers.map((p) => risEntry(p)).join('\r\n');
+  return reply
+    .header('cache-control', PAGE_CACHE_CONTROL)
+    .header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]/g, '_')}.${format}"`)
+    .type(format === 'bib' ? 'application/x-bibtex; charset=utf-8' : 'application/x-research-info-systems; charset=utf-8')
+    .send(body);
 }

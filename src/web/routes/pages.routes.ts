@@ -14,10 +14,13 @@ import { presentThread } from '../presenters/comment.presenter.js';
 import { paperMarkdown } from '../presenters/paper-markdown.js';
 import { isModerator } from '../../services/moderation.service.js';
 import { paperHref, presentCard, presentPaper } from '../presenters/paper.presenter.js';
-import { PAGE_CACHE_CONTROL, sendHtml } from '../page.js';
+import { PAGE_CACHE_CONTROL, sendCitations, sendHtml } from '../page.js';
 import { FeedView } from '../views/feed.view.js';
 import { PaperView } from '../views/paper.view.js';
 import { WelcomeView } from '../views/welcome.view.js';
+
+/** Papers in one citation export (a month of the feed can hold thousands). */
+const EXPORT_MAX = 2_000;
 
 /** Similar papers listed on a paper page. */
 const SIMILAR_ON_PAGE = 5;
@@ -112,9 +115,20 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
   app.get('/papers', async (_req, reply) => reply.redirect('/', 302));
 
   for (const kind of ['day', 'week', 'month'] as const) pickerRoute(app, feed, kind);
-  app.get<{ Params: { key: string } }>('/papers/date/:key', (req, reply) => feedPage(deps, req, reply, parsePeriod('day', req.params.key)));
-  app.get<{ Params: { key: string } }>('/papers/week/:key', (req, reply) => feedPage(deps, req, reply, parsePeriod('week', req.params.key)));
-  app.get<{ Params: { key: string } }>('/papers/month/:key', (req, reply) => feedPage(deps, req, reply, parsePeriod('month', req.params.key)));
+  for (const [segment, kind] of [
+    ['date', 'day'],
+    ['week', 'week'],
+    ['month', 'month'],
+  ] as const) {
+    app.get<{ Params: { key: string } }>(`/papers/${segment}/:key`, async (req, reply) => {
+      // `/papers/date/2025-05-26.bib` (or .ris): the period's papers as citations, most upvoted first.
+      const exported = /^(.+)\.(bib|ris)$/.exec(req.params.key);
+      if (!exported) return feedPage(deps, req, reply, parsePeriod(kind, req.params.key));
+      const period = parsePeriod(kind, exported[1]!);
+      const list = await feed.list(period, { sort: 'upvotes', page: 0, limit: EXPORT_MAX });
+      return sendCitations(reply, exported[2] as 'bib' | 'ris', list.items.map((i) => i.paper), `paperboy-${period.key}`);
+    });
+  }
 
   // One route for every paper id: old-style ids hold a slash (`/papers/hep-th/9108002`), and `.md` asks for Markdown.
   app.get('/papers/*', async (req, reply) => {
@@ -125,19 +139,21 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     } catch {
       throw badRequest('The paper id in this address is not valid URL encoding.');
     }
-    const markdown = path.endsWith('.md');
-    const asked = markdown ? path.slice(0, -'.md'.length) : path;
+    const format = /\.(md|bib|ris)$/.exec(path)?.[1] as 'md' | 'bib' | 'ris' | undefined;
+    const markdown = format === 'md';
+    const asked = format ? path.slice(0, -(format.length + 1)) : path;
     if (asked === '') return reply.redirect('/', 302);
     const parsed = parsePaperId(asked);
     if (!parsed) {
       throw badRequest(`"${asked.slice(0, 100)}" is not a paper id. Ids look like 2505.20278 (arXiv) or hep-th/9108002 (old-style arXiv).`);
     }
-    const canonical = `${paperHref(parsed.id)}${markdown ? '.md' : ''}`;
+    const canonical = `${paperHref(parsed.id)}${format ? `.${format}` : ''}`;
     if (urlPath !== canonical) return reply.redirect(canonical, 301);
 
     const view = await feed.paper(parsed.id);
     if (!view) throw notFound(`There is no paper ${parsed.id} here. It may not have been imported yet.`);
     if (markdown) return reply.header('cache-control', PAGE_CACHE_CONTROL).type('text/markdown; charset=utf-8').send(paperMarkdown(view));
+    if (format === 'bib' || format === 'ris') return sendCitations(reply, format, [view.paper], parsed.id.replaceAll('/', '-'));
     const model = presentPaper(view);
     const hidden = view.feed?.hiddenAt != null;
     const c = deps.community;

@@ -8,7 +8,7 @@ import { h } from 'preact';
 import type { SearchSort } from '../../search/text-index.js';
 import { type AppDeps, HttpProblem } from '../app.js';
 import { presentSearchPage, SEARCH_PAGE_SIZE, SEARCH_SORTS, type SearchPageInput } from '../presenters/search.presenter.js';
-import { sendHtml } from '../page.js';
+import { sendCitations, sendHtml } from '../page.js';
 import { SearchView } from '../views/search.view.js';
 
 /** Results change as papers arrive and votes move; half a minute of staleness is fine for a search page. */
@@ -44,8 +44,25 @@ function parseParams(req: FastifyRequest): { sort: SearchSort; page: number; err
   return { sort, page: Number(rawPage) };
 }
 
-/** Registers `GET /search`. */
+/** Results in one citation export. */
+const SEARCH_EXPORT_MAX = 200;
+
+/** Registers `GET /search`, and `/search.bib` / `/search.ris` (the first 200 results as citations). */
 export async function searchRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  for (const format of ['bib', 'ris'] as const) {
+    app.get(`/search.${format}`, async (req, reply) => {
+      const search = deps.search;
+      if (!search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index, so it cannot search papers.');
+      const q = queryString(req, 'q') ?? '';
+      if (q.trim() === '') throw new HttpProblem(400, 'Bad request', 'Say what to export: /search.bib?q=your+query');
+      const { sort, error } = parseParams(req);
+      if (error) throw new HttpProblem(400, 'Bad request', error);
+      const result = await search.search({ q, sort, page: 0, limit: SEARCH_EXPORT_MAX });
+      if (!result.ok) throw new HttpProblem(400, 'Bad request', result.reason);
+      return sendCitations(reply, format, result.hits.map((h) => h.paper), 'paperboy-search');
+    });
+  }
+
   app.get('/search', async (req, reply) => {
     const search = deps.search;
     if (!search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index, so it cannot search papers.');

@@ -43,6 +43,10 @@ export function FeedView({ model }: { model: FeedPageModel }) {
             ))}
           </ol>
           <Pagination model={model.pagination} />
+          <p class="export-links">
+            Export this {model.kind === 'day' ? 'day' : model.kind}: <a href={`${model.canonicalHref.split('?')[0]}.bib`}>BibTeX</a> ·{' '}
+            <a href={`${model.canonicalHref.split('?')[0]}.ris`}>RIS</a>
+          </p>
         </section>
       )}
     </Layout>

@@ -166,9 +166,17 @@ export function PaperView({ model, thread, hidden, similar }: { model: PaperPage
         <section class="cite" aria-labelledby="cite-heading">
           <div class="cite-header">
             <h2 id="cite-heading">Cite</h2>
-            <button type="button" class="copy-button" data-copy-target="bibtex" hidden>
-              Copy BibTeX
-            </button>
+            <span class="cite-actions">
+              <button type="button" class="copy-button" data-copy-target="bibtex" hidden>
+                Copy BibTeX
+              </button>
+              <a href={`${paperHref(m.id)}.bib`} download>
+                .bib
+              </a>
+              <a href={`${paperHref(m.id)}.ris`} download>
+                .ris (EndNote, Zotero, Mendeley)
+              </a>
+            </span>
           </div>
           <pre id="bibtex" class="bibtex">
             <code>{m.bibtex}</code>
