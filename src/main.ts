@@ -18,6 +18,7 @@ import { PoliteHttpClient } from './ingest/http-client.js';
 import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from './jobs/digest.job.js';
 import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
 import { DigestService } from './services/digest.service.js';
+import { ReadingListService } from './services/reading-list.service.js';
 import { LinkSigner } from './services/signed-links.js';
 import { createMailer } from './mail/mailer.js';
 import { AccountService } from './services/account.service.js';
@@ -107,6 +108,7 @@ export async function buildCommunity(store: Store, config: Config, log: (msg: st
     }),
     moderation: new ModerationService(store),
     digests: bulk.digests,
+    readingLists: new ReadingListService(store),
     secureCookies: config.publicUrl.startsWith('https:'),
   };
   const close = () => {

@@ -218,6 +218,25 @@ export interface DigestDeliveriesTable {
   last_error: string | null;
 }
 
+export interface ReadingListsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  description: string | null;
+  /** 1: anyone with the URL (and the member's profile) can see it. */
+  public: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReadingListItemsTable {
+  list_id: number;
+  paper_id: string;
+  /** Order in the list, ascending. */
+  position: number;
+  added_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -236,4 +255,6 @@ export interface Database {
   subscribers: SubscribersTable;
   digest_editions: DigestEditionsTable;
   digest_deliveries: DigestDeliveriesTable;
+  reading_lists: ReadingListsTable;
+  reading_list_items: ReadingListItemsTable;
 }

@@ -12,6 +12,7 @@ import { ModerationRepository } from './moderation.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 import { SubscriberRepository } from './subscriber.repository.js';
 import { PaperRepository } from './paper.repository.js';
+import { ReadingListRepository } from './reading-list.repository.js';
 import { VoteRepository } from './vote.repository.js';
 import type { Database } from './schema.js';
 
@@ -27,6 +28,7 @@ export interface Repositories {
   settings: SettingsRepository;
   subscribers: SubscriberRepository;
   digests: DigestRepository;
+  readingLists: ReadingListRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
@@ -42,6 +44,7 @@ function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dia
     settings: new SettingsRepository(db),
     subscribers: new SubscriberRepository(db),
     digests: new DigestRepository(db, dialect),
+    readingLists: new ReadingListRepository(db),
   };
 }
 
@@ -57,6 +60,7 @@ export class Store implements Repositories {
   readonly settings: SettingsRepository;
   readonly subscribers: SubscriberRepository;
   readonly digests: DigestRepository;
+  readonly readingLists: ReadingListRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -71,6 +75,7 @@ export class Store implements Repositories {
     this.settings = r.settings;
     this.subscribers = r.subscribers;
     this.digests = r.digests;
+    this.readingLists = r.readingLists;
   }
 
   get dialect() {

@@ -16,6 +16,7 @@ import { h } from 'preact';
 import type { AccountService } from '../services/account.service.js';
 import type { CommentService } from '../services/comment.service.js';
 import type { DigestService } from '../services/digest.service.js';
+import type { ReadingListService } from '../services/reading-list.service.js';
 import type { FeedService } from '../services/feed.service.js';
 import type { ModerationService } from '../services/moderation.service.js';
 import { RULE_STATUS, RuleError } from '../services/rule-error.js';
@@ -35,6 +36,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { moderationRoutes } from './routes/moderation.routes.js';
 import { digestRoutes } from './routes/digest.routes.js';
+import { listRoutes } from './routes/lists.routes.js';
 import { ErrorView } from './views/error.view.js';
 import { HttpProblem } from './errors.js';
 
@@ -62,6 +64,7 @@ export interface CommunityDeps {
   submissions: SubmissionService;
   moderation: ModerationService;
   digests: DigestService;
+  readingLists: ReadingListService;
   /** Cookies are `Secure` when the site's public URL is https. */
   secureCookies: boolean;
 }
@@ -187,6 +190,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => communityRoutes(scope, deps, community));
     await app.register(async (scope) => moderationRoutes(scope, deps, community));
     await app.register(async (scope) => digestRoutes(scope, deps, community));
+    await app.register(async (scope) => listRoutes(scope, deps, community));
   }
   return app;
 }

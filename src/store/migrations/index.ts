@@ -345,10 +345,40 @@ function m006(dialect: Dialect): Migration {
   };
 }
 
+/** Reading lists (issue 6): a member's named, ordered lists of papers, private or public. */
+function m007(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await withKey(db.schema.createTable('reading_lists'), 'id', dialect)
+        .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('public', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('reading_lists_user_idx').on('reading_lists').column('user_id').execute();
+      await db.schema
+        .createTable('reading_list_items')
+        .addColumn('list_id', 'integer', (c) => c.notNull().references('reading_lists.id').onDelete('cascade'))
+        .addColumn('paper_id', 'text', (c) => c.notNull().references('papers.id').onDelete('cascade'))
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reading_list_items_pk', ['list_id', 'paper_id'])
+        .execute();
+      await db.schema.createIndex('reading_list_items_order_idx').on('reading_list_items').columns(['list_id', 'position']).execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table reading_list_items`.execute(db);
+      await sql`drop table reading_lists`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect) };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect), '007_reading_lists': m007(dialect) };
     },
   };
 }

@@ -163,6 +163,7 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       : undefined;
     const similar = deps.search ? ((await deps.search.similar(parsed.id, SIMILAR_ON_PAGE)) ?? []).map((hit) => ({ card: presentCard(hit), reason: hit.reason })) : [];
     const math = model.math || Boolean(thread?.math) || similar.some((s) => s.card.math);
-    return sendHtml(req, reply, h(PaperView, { model, thread, hidden, similar }), { math, paperIds: [parsed.id], store: c?.store });
+    const save = c && req.user ? { lists: await c.readingLists.mine(req.user), holding: await c.store.readingLists.listsHolding(req.user.id, parsed.id) } : undefined;
+    return sendHtml(req, reply, h(PaperView, { model, thread, hidden, similar, save }), { math, paperIds: [parsed.id], store: c?.store });
   });
 }

@@ -5,6 +5,8 @@ import { useContext } from 'preact/hooks';
 import type { ThreadModel } from '../presenters/comment.presenter.js';
 import { ViewerContext } from '../viewer.js';
 import { CommentThread } from './components/comments.js';
+import { SaveToList } from './lists.view.js';
+import type { ReadingList } from '../../store/reading-list.repository.js';
 import { CardVotes, Categories } from './components/paper-card.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
@@ -53,7 +55,19 @@ function SimilarPapers({ items }: { items: SimilarModel[] }) {
   );
 }
 
-export function PaperView({ model, thread, hidden, similar }: { model: PaperPageModel; thread?: ThreadModel | undefined; hidden?: boolean; similar?: SimilarModel[] }) {
+export function PaperView({
+  model,
+  thread,
+  hidden,
+  similar,
+  save,
+}: {
+  model: PaperPageModel;
+  thread?: ThreadModel | undefined;
+  hidden?: boolean;
+  similar?: SimilarModel[];
+  save?: { lists: ReadingList[]; holding: number[] } | undefined;
+}) {
   const m = model;
   const viewer = useContext(ViewerContext);
   return (
@@ -127,6 +141,7 @@ export function PaperView({ model, thread, hidden, similar }: { model: PaperPage
           </div>
         ) : null}
 
+        {save ? <SaveToList paperId={m.id} lists={save.lists} holding={save.holding} /> : null}
         <section class="abstract" aria-labelledby="abstract-heading">
           <h2 id="abstract-heading">Abstract</h2>
           <p>
