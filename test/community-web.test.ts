@@ -481,7 +481,7 @@ describe('comments', () => {
     // Nesting: count the deepest run of open comment-children lists.
     let depth = 0;
     let deepest = 0;
-    for (const m of html.matchAll(/<ol class="comment-children">|<\/ol>/g)) {
+    for (const m of html.slice(html.indexOf('id="comments"')).matchAll(/<ol class="comment-children">|<\/ol>/g)) {
       depth += m[0] === '</ol>' ? -1 : 1;
       deepest = Math.max(deepest, depth);
     }
