@@ -19,6 +19,7 @@ import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from './jobs/digest.job.js';
 import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
 import { DigestService } from './services/digest.service.js';
 import { ReadingListService } from './services/reading-list.service.js';
+import { RecommendationService } from './services/recommendation.service.js';
 import { LinkSigner } from './services/signed-links.js';
 import { createMailer } from './mail/mailer.js';
 import { AccountService } from './services/account.service.js';
@@ -132,7 +133,8 @@ export async function buildServer(config: Config) {
   const { createApp } = await import('./web/app.js');
   const built = await buildCommunity(store, config, (m) => console.log(m));
   const { community } = built;
-  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community });
+  const recommendations = new RecommendationService(store, semantic);
+  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community, recommendations });
   const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
   const stopDigests = config.digest.job ? startDigestJob(community.digests, DIGEST_JOB_INTERVAL_MS, (e) => app.log.error({ err: e }, 'digest job failed; retrying next time')) : async () => {};
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));

@@ -74,6 +74,19 @@ describe.each(dialects)('reading lists on $name', ({ name, available, open }) =>
       expect((await new WebClient(app).get(url)).statusCode).toBe(404);
     });
 
+    it('fills "for you" from upvotes and saves, with the reason, once there is something to go on', async () => {
+      const dee = await member(app, store, 'lists-dee@example.org', 'Dee');
+      expect((await dee.get('/for-you')).body).toContain('Nothing to go on yet');
+      // The seed's latest days (to 2025-09-30) hold cs.LG and cs.CL papers; liking one brings its categories' others.
+      const latest = (await store.feed.list({ from: '2025-09-17', to: '2025-09-30', sort: 'trending', limit: 50, offset: 0 }))[0]!;
+      await dee.post(`/papers/${latest.paper.id}/vote`, { action: 'up' });
+      const page = (await dee.get('/for-you')).body;
+      expect(page).not.toContain('Nothing to go on yet');
+      expect(page).toMatch(/like papers you liked|because you/);
+      expect(page).not.toContain(`data-paper-id="${latest.paper.id}"`); // not what they already liked
+      expect((await new WebClient(app).get('/for-you')).statusCode).toBe(303); // signed out: sign in first
+    });
+
     it('makes a new list from the paper page, and refuses nameless lists', async () => {
       const cy = await member(app, store, 'lists-cy@example.org', 'Cy');
       const res = await cy.post('/lists/add', { paperId: '2505.20278', newList: 'To read' });

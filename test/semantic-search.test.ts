@@ -9,6 +9,7 @@ import { TextIndex } from '../src/search/text-index.js';
 import { VectorIndex } from '../src/search/vector-index.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { SearchService } from '../src/services/search.service.js';
+import { RecommendationService } from '../src/services/recommendation.service.js';
 import type { Store } from '../src/store/store.js';
 import { tempDir } from './helpers/app.js';
 import { dialects } from './helpers/db.js';
@@ -63,6 +64,7 @@ describe.each(dialects)('semantic and hybrid search over a store on $name', ({ n
     let index: TextIndex;
     let search: SearchService;
     let sync: IndexSync;
+    let semantic: ConstructorParameters<typeof SearchService>[2];
     const ids = async (q: string, mode: 'keyword' | 'semantic' | 'hybrid') => {
       const r = await search.search({ q, mode });
       if (!r.ok) throw new Error(r.reason);
@@ -75,7 +77,7 @@ describe.each(dialects)('semantic and hybrid search over a store on $name', ({ n
       await new PaperImporter(store).run(new ArraySource(CORPUS));
       index = TextIndex.open(path.join(tempDir(), 'search.db'));
       const embedder = await OpenAiEmbedder.connect({ url: server.url, model: 'toy' });
-      const semantic = { embedder, vectors: new VectorIndex(index.database, embedder.dimensions, embedder.id) };
+      semantic = { embedder, vectors: new VectorIndex(index.database, embedder.dimensions, embedder.id) };
       sync = new IndexSync(store, index, semantic);
       await sync.syncOnce();
       search = new SearchService(store, index, semantic);
@@ -84,6 +86,18 @@ describe.each(dialects)('semantic and hybrid search over a store on $name', ({ n
       index?.close();
       await store?.close();
       await server?.close();
+    });
+
+    it('recommends papers close in meaning to what a member liked, saying which liked paper each is close to', async () => {
+      const user = await store.accounts.findOrCreateUser(`recs-${name}@example.org`, new Date('2025-01-01T00:00:00Z'));
+      const recs = new RecommendationService(store, semantic!);
+      expect(await recs.forYou(user.id)).toBeNull(); // nothing liked yet
+      await store.votes.setPaperVote(user.id, '2501.00002', true, new Date().toISOString());
+      const list = (await recs.forYou(user.id, 3))!;
+      expect(list.map((r) => r.item.paper.id)).not.toContain('2501.00002');
+      expect(list).toHaveLength(3);
+      expect(list.every((r) => r.reason === 'because you upvoted “Fast automobile detection”')).toBe(true);
+      expect(list.map((r) => r.score)).toEqual([...list.map((r) => r.score)].sort((a, b) => b - a));
     });
 
     it('lists similar papers by meaning, best first, without the paper itself', async () => {

@@ -17,6 +17,7 @@ import type { AccountService } from '../services/account.service.js';
 import type { CommentService } from '../services/comment.service.js';
 import type { DigestService } from '../services/digest.service.js';
 import type { ReadingListService } from '../services/reading-list.service.js';
+import type { RecommendationService } from '../services/recommendation.service.js';
 import type { FeedService } from '../services/feed.service.js';
 import type { ModerationService } from '../services/moderation.service.js';
 import { RULE_STATUS, RuleError } from '../services/rule-error.js';
@@ -54,6 +55,8 @@ export interface AppDeps {
   trustProxy?: boolean | number;
   /** Accounts, votes, comments, submissions and moderation; absent in apps built for read-only tests. */
   community?: CommunityDeps;
+  /** "For you" (needs community). */
+  recommendations?: RecommendationService;
 }
 
 export interface CommunityDeps {

@@ -8,6 +8,7 @@ import { IndexSync } from '../../src/search/index-sync.js';
 import { TextIndex } from '../../src/search/text-index.js';
 import { FeedService } from '../../src/services/feed.service.js';
 import { SearchService } from '../../src/services/search.service.js';
+import { RecommendationService } from '../../src/services/recommendation.service.js';
 import { PaperImporter } from '../../src/services/paper-importer.js';
 import { openDatabase } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
@@ -62,7 +63,8 @@ export async function seededApp(
   await sync.syncOnce();
   const config = loadConfig({ PAPERBOY_DATA: tempDir(), ARXIV_INTERVAL_MS: '0', ARXIV_API_URL: 'http://127.0.0.1:9/api/query', ...opts.env });
   const { community, close: closeMail } = await buildCommunity(store, config);
-  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community });
+  const recommendations = new RecommendationService(store, null);
+  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community, recommendations });
   app.addHook('onClose', async () => {
     closeMail();
     index.close();

@@ -42,6 +42,8 @@ function AccountNav() {
   }
   return (
     <nav class="account-nav" aria-label="Account">
+      <a href="/for-you">For you</a>
+      <a href="/lists">Lists</a>
       <a href="/submit">Submit</a>
       {viewer.user.moderator ? <a href="/moderation/reports">Reports</a> : null}
       <a href={`/users/${viewer.user.id}`}>{viewer.user.name}</a>
