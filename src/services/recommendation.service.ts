@@ -36,12 +36,12 @@ export class RecommendationService {
   }
 
   /** Up to `limit` recommendations for a member; null when there is nothing to go on yet (no upvotes, no saves). */
-  async forYou(userId: number, limit = 30): Promise<Recommendation[] | null> {
+  async forYou(userId: number, limit = 30, window: { until?: string; days?: number } = {}): Promise<Recommendation[] | null> {
     const liked = await this.signals(userId);
     if (liked.size === 0) return null;
-    const latest = await this.store.feed.latestDate();
+    const latest = window.until ?? (await this.store.feed.latestDate());
     if (!latest) return [];
-    const from = new Date(Date.parse(`${latest}T00:00:00Z`) - (FOR_YOU_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+    const from = new Date(Date.parse(`${latest}T00:00:00Z`) - ((window.days ?? FOR_YOU_DAYS) - 1) * 86_400_000).toISOString().slice(0, 10);
     const candidates = (await this.store.feed.list({ from, to: latest, sort: 'trending', limit: 3000, offset: 0 })).filter((i) => !liked.has(i.paper.id));
     const likedPapers = await this.store.papers.getByIds([...liked.keys()]);
     const titleOf = new Map(likedPapers.map((p) => [p.id, p.title]));
