@@ -201,7 +201,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
 
     const nav = accountNav(page);
     await nav.getByRole('link', { name: 'Account' }).waitFor();
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Submit', 'Ada Lovelace', 'Account']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['For you', 'Lists', 'Submit', 'Ada Lovelace', 'Account']);
     expect(await nav.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     expect(await page.locator('h1.paper-title').textContent()).toBe(VOTE_PAPER.title);
 
