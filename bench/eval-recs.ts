@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mean, ndcgAtK, recallAtK } from '../src/domain/ranking-metrics.js';
+import { mean, median, ndcgAtK, recallAtK } from '../src/domain/ranking-metrics.js';
 import { openFileSource } from '../src/ingest/file-source.js';
 import { DEMO_CORPUS_FILE } from '../src/main.js';
 import { createDefaultEmbedder } from '../src/search/embedders/default.js';
@@ -61,6 +61,7 @@ const scores: Record<'popularity' | 'similar-only' | 'personal', { ndcg: number[
   personal: { ndcg: [], recall: [] },
 };
 let candidatesTotal = 0;
+const forYouMs: number[] = [];
 for (const [i, [name, papers]] of sample.entries()) {
   const sorted = [...papers].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.id < b.id ? -1 : 1));
   const held = sorted.at(-1)!;
@@ -82,7 +83,10 @@ for (const [i, [name, papers]] of sample.entries()) {
     'similar-only',
     last ? window.map((e) => ({ id: e.paper.id, s: dot(vectors.vectorOf(e.paper.id) ?? new Float32Array(last.length), last) })).sort((a, b) => b.s - a.s).map((x) => x.id) : [],
   );
-  record('personal', ((await recs.forYou(user.id, 5000, { until: held.day, days: FOR_YOU_DAYS })) ?? []).map((r) => r.item.paper.id));
+  const started = performance.now();
+  const personal = (await recs.forYou(user.id, 5000, { until: held.day, days: FOR_YOU_DAYS })) ?? [];
+  forYouMs.push(performance.now() - started);
+  record('personal', personal.map((r) => r.item.paper.id));
   if (process.stderr.isTTY) process.stderr.write(`\r  ${i + 1}/${sample.length} members (${name.slice(0, 30)})            `);
 }
 if (process.stderr.isTTY) process.stderr.write('\n');
@@ -90,6 +94,8 @@ if (process.stderr.isTTY) process.stderr.write('\n');
 console.log(`members: ${sample.length} authors with ≥ 3 papers in the demo corpus (${authors.length} such authors); candidates per member: ${(candidatesTotal / sample.length).toFixed(0)} on average (the ${FOR_YOU_DAYS} feed days up to the held-out paper)`);
 console.log('method          nDCG@10   Recall@20');
 for (const [method, s] of Object.entries(scores)) console.log(`${method.padEnd(14)}  ${mean(s.ndcg).toFixed(3).padStart(7)}   ${mean(s.recall).toFixed(3).padStart(9)}`);
+const ms = median(forYouMs);
+console.log(`one "for you" ranking: median ${ms.toFixed(1)} ms (over ~${(candidatesTotal / sample.length).toFixed(0)} candidates): 10,000 members would take ~${((ms * 10_000) / 1000).toFixed(0)} s on one core`);
 const pers = mean(scores.personal.ndcg);
 const pop = mean(scores.popularity.ndcg);
 console.log(`check: personal beats popularity on nDCG@10: ${pers > pop ? 'PASS' : 'FAIL'} (${pers.toFixed(3)} vs ${pop.toFixed(3)})`);

@@ -347,6 +347,22 @@ export class VectorIndex {
     return v;
   }
 
+  /** Stored vectors of many papers in one read (unit length); papers without one are absent from the map. */
+  vectorsOf(paperIds: readonly string[]): Map<string, Float32Array> {
+    const out = new Map<string, Float32Array>();
+    if (paperIds.length === 0) return out;
+    const read = this.db.prepare('select v.paper_id, v.v from vec v join json_each(?) j on v.paper_id = j.value').raw();
+    for (const [id, blob] of read.iterate(JSON.stringify(paperIds)) as Iterable<[string, Buffer]>) {
+      const v = dequantize(blob);
+      let norm = 0;
+      for (const x of v) norm += x * x;
+      norm = Math.sqrt(norm) || 1;
+      for (let i = 0; i < v.length; i++) v[i]! /= norm;
+      out.set(id, v);
+    }
+    return out;
+  }
+
   /** The `k` most similar papers to a unit query vector, most similar first; `allowed` restricts the candidates. */
   search(query: Float32Array, k: number, allowed?: ReadonlySet<string>): VectorHit[] {
     if (this.idOf.size === 0 || k <= 0) return [];

@@ -47,10 +47,13 @@ export class RecommendationService {
     const titleOf = new Map(likedPapers.map((p) => [p.id, p.title]));
     const recs: Recommendation[] = [];
     const vectors = this.semantic?.vectors;
-    const likedVectors = vectors ? likedPapers.flatMap((p) => { const v = vectors.vectorOf(p.id); return v ? [{ id: p.id, v }] : []; }) : [];
+    const likedMap = vectors ? vectors.vectorsOf(likedPapers.map((p) => p.id)) : new Map<string, Float32Array>();
+    const likedVectors = [...likedMap.entries()].map(([id, v]) => ({ id, v }));
     if (likedVectors.length > 0) {
+      // One read for the whole window's vectors (not one query per candidate).
+      const candidateVectors = vectors!.vectorsOf(candidates.map((i) => i.paper.id));
       for (const item of candidates) {
-        const v = vectors!.vectorOf(item.paper.id);
+        const v = candidateVectors.get(item.paper.id);
         if (!v) continue;
         let best = -Infinity;
         let because = '';
