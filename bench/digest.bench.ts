@@ -42,6 +42,7 @@ import { DigestService, type SendSummary } from '../src/services/digest.service.
 import { LinkSigner } from '../src/services/signed-links.js';
 import type { Store } from '../src/store/store.js';
 import { hasGnuTime, reportResult, runMeasured } from './lib/child.js';
+import { fmtInt, fmtMb, median, rng } from './lib/stats.js';
 
 const THIS_FILE = import.meta.filename;
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -86,18 +87,6 @@ interface Measurement extends ChildResult {
 
 // ---------------------------------------------------------------------------------------------------------------- setup
 
-/** A small deterministic PRNG (mulberry32), so every run builds the same subscribers. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
-}
 
 /** The config every process uses: the environment (DIGEST_*), over a data folder and the sink. */
 function benchConfig(dataDir: string, smtpUrl?: string): Config {
@@ -137,7 +126,7 @@ async function setup(dir: string, n: number): Promise<{ nowIso: string; latestDa
     const dayWords = [...new Set(dayItems.flatMap((i) => i.paper.title.toLowerCase().split(/[^a-z]+/)).filter((w) => w.length >= 7))].sort();
     const dayAuthors = [...new Set(dayItems.flatMap((i) => i.paper.authors.map((a) => a.split(/\s+/).at(-1) ?? '')).filter((a) => /^\p{L}{4,}$/u.test(a)))].sort();
     const extraKeywords = ['diffusion', 'reinforcement learning', 'galaxy', 'black hole', 'graph neural network', 'quantum error correction', 'protein folding'];
-    const rnd = prng(20261126);
+    const rnd = rng(20261126); // the same subscribers every run
     const now = new Date().toISOString();
 
     const t1 = performance.now();
@@ -368,14 +357,7 @@ async function child(mode: Mode, dir: string, smtpUrl: string, nowIso: string, s
 
 // --------------------------------------------------------------------------------------------------------------- parent
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const fmtMb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
 function copyDb(from: string, to: string): void {
   fs.mkdirSync(to, { recursive: true });

@@ -37,6 +37,7 @@ import { SearchService } from '../src/services/search.service.js';
 import { openDatabase } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
 import { hasGnuTime, reportResult, runMeasured } from './lib/child.js';
+import { fmtInt, fmtMb, median, pct, rng, table } from './lib/stats.js';
 
 const THIS_FILE = import.meta.filename;
 const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
@@ -134,42 +135,11 @@ function buildCache(): Promise<void> {
 
 // -------------------------------------------------------------------------------------------------------- helpers
 
-/** mulberry32, as in the search benchmark. */
-function rng(seed: number): { next: () => number; int: (n: number) => number } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n) };
-}
 
-/** Nearest-rank percentile of unsorted values. */
-function pct(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-const median = (xs: readonly number[]) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmtMs = (ms: number) => (!Number.isFinite(ms) ? '-' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 0.1 ? ms.toFixed(2) : ms.toFixed(3));
 const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : '-');
-const fmtMb = (kb: number) => `${fmtInt(kb / 1024)} MB`;
 
-function table(head: string[], rows: string[][], leftCols = 1): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < leftCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
 /** Progress on stderr: a rewritten line on a terminal, a line every 10 s elsewhere. */
 function progress(label: string, total: number) {

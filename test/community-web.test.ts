@@ -13,7 +13,7 @@ import { seededApp } from './helpers/app.js';
 import { dialects } from './helpers/db.js';
 import { type Mailbox, startMailbox } from './helpers/mailbox.js';
 import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
-import { signInLink, WebClient } from './helpers/web-client.js';
+import { signedInMember, signInLink, WebClient } from './helpers/web-client.js';
 
 /** What arXiv answers for an id it does not have: a feed with no entries. */
 const EMPTY_FEED =
@@ -22,16 +22,7 @@ const EMPTY_FEED =
 
 const PAPER = '2505.20278'; // a seed paper in the feed (2025-05-26, 1 imported upvote)
 
-/** A member signed in directly through the store (fast), with a CSRF token from their account page. */
-async function member(app: FastifyInstance, store: Store, email: string, opts: { name?: string; createdAt?: Date } = {}): Promise<WebClient> {
-  const user = await store.accounts.findOrCreateUser(email, opts.createdAt ?? new Date(Date.now() - 7 * 86_400_000));
-  if (opts.name) await store.accounts.updateProfile(user.id, { displayName: opts.name, affiliation: null });
-  const secret = await store.accounts.createSession(user.id, new Date(), 86_400_000);
-  const client = new WebClient(app);
-  client.cookies.set('pb_session', secret);
-  await client.get('/account');
-  return client;
-}
+const member = signedInMember;
 
 describe('sign-in by emailed link (real SMTP server)', () => {
   let mailbox: Mailbox;

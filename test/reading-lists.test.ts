@@ -8,16 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/store.js';
 import { seededApp } from './helpers/app.js';
 import { dialects } from './helpers/db.js';
-import { WebClient } from './helpers/web-client.js';
+import { signedInMember, WebClient } from './helpers/web-client.js';
 
-async function member(app: FastifyInstance, store: Store, email: string, name: string): Promise<WebClient> {
-  const user = await store.accounts.findOrCreateUser(email, new Date('2025-01-01T00:00:00Z'));
-  await store.accounts.updateProfile(user.id, { displayName: name, affiliation: null });
-  const client = new WebClient(app);
-  client.cookies.set('pb_session', await store.accounts.createSession(user.id, new Date(), 86_400_000));
-  await client.get('/lists');
-  return client;
-}
+const member = (app: FastifyInstance, store: Store, email: string, name: string) => signedInMember(app, store, email, { name });
 
 describe.each(dialects)('reading lists on $name', ({ name, available, open }) => {
   describe.runIf(available)(`lists (${name})`, () => {

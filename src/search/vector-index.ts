@@ -337,29 +337,15 @@ export class VectorIndex {
 
   /** A stored paper's vector (unit length, from its int8 row), or null when the paper has none yet. */
   vectorOf(paperId: string): Float32Array | null {
-    const blob = this.db.prepare('select v from vec where paper_id = ?').pluck().get(paperId) as Buffer | undefined;
-    if (!blob) return null;
-    const v = dequantize(blob);
-    let norm = 0;
-    for (const x of v) norm += x * x;
-    norm = Math.sqrt(norm) || 1;
-    for (let i = 0; i < v.length; i++) v[i]! /= norm;
-    return v;
+    return this.vectorsOf([paperId]).get(paperId) ?? null;
   }
 
-  /** Stored vectors of many papers in one read (unit length); papers without one are absent from the map. */
+  /** Stored vectors of many papers in one read (unit length, as dequantize gives them); papers without one are absent. */
   vectorsOf(paperIds: readonly string[]): Map<string, Float32Array> {
     const out = new Map<string, Float32Array>();
     if (paperIds.length === 0) return out;
     const read = this.db.prepare('select v.paper_id, v.v from vec v join json_each(?) j on v.paper_id = j.value').raw();
-    for (const [id, blob] of read.iterate(JSON.stringify(paperIds)) as Iterable<[string, Buffer]>) {
-      const v = dequantize(blob);
-      let norm = 0;
-      for (const x of v) norm += x * x;
-      norm = Math.sqrt(norm) || 1;
-      for (let i = 0; i < v.length; i++) v[i]! /= norm;
-      out.set(id, v);
-    }
+    for (const [id, blob] of read.iterate(JSON.stringify(paperIds)) as Iterable<[string, Buffer]>) out.set(id, dequantize(blob));
     return out;
   }
 

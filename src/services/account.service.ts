@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Mailer } from '../mail/mailer.js';
-import { normalizeEmail, type User } from '../store/account.repository.js';
+import { memberName, normalizeEmail, type User } from '../store/account.repository.js';
 import type { Store } from '../store/store.js';
 import { cleanLine, RuleError } from './rule-error.js';
 
@@ -134,7 +134,7 @@ export class AccountService {
     const papers = new Map((await this.store.papers.getByIds(upvotedIds)).map((p) => [p.id, p]));
     return {
       id: user.id,
-      name: user.displayName ?? `member ${user.id}`,
+      name: memberName(user),
       affiliation: user.affiliation,
       joined: user.createdAt.slice(0, 10),
       banned: user.bannedAt !== null,

@@ -4,7 +4,7 @@
  */
 import { wilsonLowerBound } from '../domain/wilson.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { User } from '../store/account.repository.js';
+import { memberName, type User } from '../store/account.repository.js';
 import type { CommentRecord } from '../store/comment.repository.js';
 import type { Store } from '../store/store.js';
 import { RuleError } from './rule-error.js';
@@ -148,7 +148,7 @@ export class CommentService {
       const author = await this.store.accounts.userById(parent.userId);
       if (!author?.emailOnReply || author.bannedAt) return;
       const link = `${publicUrl.replace(/\/+$/, '')}/papers/${paperId}#comment-${replyId}`;
-      const who = replier.displayName ?? `member ${replier.id}`;
+      const who = memberName(replier);
       await mailer.send({
         to: author.email,
         subject: `${who} replied to your comment on Paperboy`,

@@ -2,7 +2,7 @@
  * Moderation: roles, hiding and restoring papers and comments, banning members, members' reports. Every action needs
  * a reason and is written to the public, append-only moderation log in the same transaction as the action itself.
  */
-import type { User } from '../store/account.repository.js';
+import { memberName, type User } from '../store/account.repository.js';
 import type { ModerationEntry, Report } from '../store/moderation.repository.js';
 import type { Repositories, Store } from '../store/store.js';
 import type { ReportTarget, Role } from '../store/schema.js';
@@ -48,8 +48,6 @@ function reasonOf(input: unknown): string {
   return reason;
 }
 
-const nameOf = (u: User) => u.displayName ?? `member ${u.id}`;
-
 export class ModerationService {
   constructor(
     private readonly store: Store,
@@ -61,7 +59,7 @@ export class ModerationService {
     await this.store.transaction(async (repos) => {
       await fn(repos, now);
       await repos.moderation.resolve(target.type, target.id, mod.id, now);
-      await repos.moderation.log({ createdAt: now, moderatorId: mod.id, moderatorName: nameOf(mod), action, targetType: target.type, targetId: target.id, targetLabel: target.label, reason });
+      await repos.moderation.log({ createdAt: now, moderatorId: mod.id, moderatorName: memberName(mod), action, targetType: target.type, targetId: target.id, targetLabel: target.label, reason });
     });
   }
 

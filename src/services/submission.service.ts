@@ -7,7 +7,7 @@ import { parsePaperId } from '../domain/arxiv-id.js';
 import { ArraySource } from '../ingest/array.source.js';
 import { ArxivApiSource } from '../ingest/arxiv-api.source.js';
 import type { PoliteHttpClient } from '../ingest/http-client.js';
-import type { User } from '../store/account.repository.js';
+import { memberName, type User } from '../store/account.repository.js';
 import type { Store } from '../store/store.js';
 import { PaperImporter } from './paper-importer.js';
 import { RuleError } from './rule-error.js';
@@ -80,7 +80,7 @@ export class SubmissionService {
     }
 
     const today = new Date(nowMs).toISOString().slice(0, 10);
-    const name = user.displayName ?? `member ${user.id}`;
+    const name = memberName(user);
     const summary = await new PaperImporter(this.store).run(
       new ArraySource([{ ...paper, feed: { date: today, submittedBy: name, upvotes: null } }], `submission by member ${user.id}`),
     );

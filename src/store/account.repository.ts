@@ -19,6 +19,11 @@ export interface User {
   emailOnReply: boolean;
 }
 
+/** The name shown for a member: their display name, or `member N` until they choose one. */
+export function memberName(u: { id: number; displayName: string | null }): string {
+  return u.displayName ?? `member ${u.id}`;
+}
+
 /** A new random secret (base64url, 43 characters) and the hash stored for it. */
 export function newSecret(): { secret: string; hash: string } {
   const secret = crypto.randomBytes(32).toString('base64url');

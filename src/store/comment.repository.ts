@@ -4,6 +4,7 @@
  * recounted from `comment_votes` (banned members' votes left out) in the transaction that changed them.
  */
 import type { Kysely } from 'kysely';
+import { memberName } from './account.repository.js';
 import type { Database } from './schema.js';
 
 export interface CommentRecord {
@@ -42,7 +43,7 @@ export class CommentRepository {
       paperId: r.paper_id,
       parentId: r.parent_id === null ? null : Number(r.parent_id),
       userId: r.user_id === null ? null : Number(r.user_id),
-      authorName: r.user_id === null ? null : (r.display_name ?? `member ${r.user_id}`),
+      authorName: r.user_id === null ? null : memberName({ id: r.user_id, displayName: r.display_name }),
       authorBanned: r.banned_at !== null,
       body: r.body,
       createdAt: r.created_at,

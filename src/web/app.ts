@@ -30,7 +30,7 @@ import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
-import { installSessions } from './session.js';
+import { installSessions, viewerUser } from './session.js';
 import { ANONYMOUS, type ViewerModel } from './viewer.js';
 import type { User } from '../store/account.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
@@ -94,10 +94,7 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: nu
   reply.code(status);
   if (wantsJson(req)) return reply.type('application/json; charset=utf-8').send({ error: title, message, statusCode: status });
   // The header still shows who is signed in (no CSRF token: error pages carry no forms that change state).
-  const user = (req as { user?: User | null }).user ?? null;
-  const viewer: ViewerModel = user
-    ? { ...ANONYMOUS, user: { id: user.id, name: user.displayName ?? `member ${user.id}`, role: user.role, moderator: user.role !== 'user' && !user.bannedAt }, here: req.url }
-    : { ...ANONYMOUS, here: req.url.length <= 2000 ? req.url : '/' };
+  const viewer: ViewerModel = { ...ANONYMOUS, user: viewerUser((req as { user?: User | null }).user ?? null), here: req.url.length <= 2000 ? req.url : '/' };
   return reply.type('text/html; charset=utf-8').send(renderPage(h(ErrorView, { status, title, message }), viewer));
 }
 

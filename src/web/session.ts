@@ -9,7 +9,7 @@
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { User } from '../store/account.repository.js';
+import { memberName, type User } from '../store/account.repository.js';
 import type { Store } from '../store/store.js';
 import { SESSION_TTL_MS, type AccountService } from '../services/account.service.js';
 import { isModerator } from '../services/moderation.service.js';
@@ -109,6 +109,11 @@ export function clearSessionCookie(reply: FastifyReply, secure: boolean): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
 }
 
+/** The member as views see them (name, role), or null. */
+export function viewerUser(user: User | null): ViewerModel['user'] {
+  return user ? { id: user.id, name: memberName(user), role: user.role, moderator: isModerator(user) } : null;
+}
+
 /**
  * The viewer model for a page: the member, a CSRF token when the page has forms (signed-in pages, sign-in forms), and
  * which of `paperIds` the member upvoted.
@@ -120,7 +125,7 @@ export async function viewerFor(req: FastifyRequest, reply: FastifyReply, store:
   const csrfToken = canForm && (user || opts.forms) ? reply.generateCsrf() : null;
   const upvoted = user && store && opts.paperIds?.length ? await store.votes.upvotedAmong(user.id, opts.paperIds) : new Set<string>();
   return {
-    user: user ? { id: user.id, name: user.displayName ?? `member ${user.id}`, role: user.role, moderator: isModerator(user) } : null,
+    user: viewerUser(user),
     csrf: csrfToken,
     upvoted,
     here,

@@ -3,6 +3,7 @@
  * posts forms the way a browser does (application/x-www-form-urlencoded, same-origin).
  */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Store } from '../../src/store/store.js';
 
 export class WebClient {
   readonly cookies = new Map<string, string>();
@@ -49,4 +50,17 @@ export function signInLink(text: string | undefined): URL {
   const m = /(https?:\/\/\S+\/auth\/verify\?\S+)/.exec(text ?? '');
   if (!m) throw new Error(`no sign-in link in: ${text}`);
   return new URL(m[1]!);
+}
+
+/**
+ * A member signed in directly through the store (fast), holding a CSRF token from their account page. The account is
+ * a week old unless `createdAt` says otherwise (old enough for their votes to move trending).
+ */
+export async function signedInMember(app: FastifyInstance, store: Store, email: string, opts: { name?: string; createdAt?: Date } = {}): Promise<WebClient> {
+  const user = await store.accounts.findOrCreateUser(email, opts.createdAt ?? new Date(Date.now() - 7 * 86_400_000));
+  if (opts.name) await store.accounts.updateProfile(user.id, { displayName: opts.name, affiliation: null });
+  const client = new WebClient(app);
+  client.cookies.set('pb_session', await store.accounts.createSession(user.id, new Date(), 86_400_000));
+  await client.get('/account');
+  return client;
 }

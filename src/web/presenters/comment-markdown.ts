@@ -13,8 +13,8 @@ import MarkdownIt, { type Env, type StateBlock, type StateInline } from 'markdow
 import sanitizeHtml from 'sanitize-html';
 import { renderTex } from '../../domain/math.js';
 
-/** Longest comment source the routes accept; this module renders anything but is only tested up to this size. */
-export const COMMENT_MAX_CHARS = 10_000;
+/** Longest comment source the routes accept (CommentService); this module renders anything but is tested up to it. */
+export { COMMENT_MAX_CHARS } from '../../services/comment.service.js';
 
 const REL = 'nofollow ugc noopener';
 const SAFE_URL = /^(https?:\/\/|mailto:)/i;

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { parsePaperId } from '../../domain/arxiv-id.js';
 import { RuleError } from '../../services/rule-error.js';
+import { memberName } from '../../store/account.repository.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
 import { badRequest, notFound } from '../errors.js';
 import { sendCitations, sendHtml } from '../page.js';
@@ -67,7 +68,7 @@ export async function listRoutes(app: FastifyInstance, deps: AppDeps, c: Communi
     return sendHtml(
       req,
       reply,
-      h(ListView, { list: view.list, cards, owner: view.owner, ownerName: owner?.displayName ?? `member ${view.list.userId}`, math: cards.some((card) => card.math) }),
+      h(ListView, { list: view.list, cards, owner: view.owner, ownerName: memberName(owner ?? { id: view.list.userId, displayName: null }), math: cards.some((card) => card.math) }),
       // A private list is the owner's page only; a public one may be cached like other pages.
       { math: cards.some((card) => card.math), cacheControl: view.list.public ? undefined : 'private, no-cache' },
     );

@@ -4,6 +4,7 @@ import { h } from 'preact';
 import { parsePaperId } from '../../domain/arxiv-id.js';
 import { isModerator } from '../../services/moderation.service.js';
 import { RuleError } from '../../services/rule-error.js';
+import { memberName } from '../../store/account.repository.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
 import { badRequest, notFound } from '../errors.js';
 import { sendHtml } from '../page.js';
@@ -95,7 +96,7 @@ export async function moderationRoutes(app: FastifyInstance, _deps: AppDeps, c: 
     const user = await c.store.accounts.userById(numericId(req.params.id, 'member'));
     if (!user) throw notFound('There is no such member.');
     const actions: ModerateAction[] = [user.bannedAt ? { action: 'unban', label: 'Lift the suspension' } : { action: 'ban', label: 'Suspend this member', danger: true }, { action: 'dismiss', label: 'Dismiss reports' }];
-    return sendHtml(req, reply, h(ModerateView, { title: 'Moderate a member', subject: user.displayName ?? `member ${user.id}`, subjectHref: `/users/${user.id}`, postTo: `/moderation/users/${user.id}`, actions }));
+    return sendHtml(req, reply, h(ModerateView, { title: 'Moderate a member', subject: memberName(user), subjectHref: `/users/${user.id}`, postTo: `/moderation/users/${user.id}`, actions }));
   });
 
   app.post<{ Params: { id: string } }>('/moderation/users/:id', async (req, reply) => {

@@ -5,7 +5,7 @@ import { AFFILIATION_MAX_CHARS, DISPLAY_NAME_MAX_CHARS } from '../../services/ac
 import { paperHref } from '../presenters/paper.presenter.js';
 import { useContext } from 'preact/hooks';
 import { ViewerContext } from '../viewer.js';
-import { CsrfField, PostButton } from './components/forms.js';
+import { CsrfField, FormError, FormOk, PostButton } from './components/forms.js';
 import { Layout } from './layout.js';
 
 export interface AccountDigestModel {
@@ -41,16 +41,8 @@ export function AccountView({
         <p>
           Signed in as <strong>{user.email}</strong>. Your address is never shown to anyone. <a href={`/users/${user.id}`}>See your public profile</a>.
         </p>
-        {saved ? (
-          <p class="form-ok" role="status">
-            Saved.
-          </p>
-        ) : null}
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        {saved ? <FormOk>Saved.</FormOk> : null}
+        <FormError message={error} />
         <form method="post" action="/account" class="stacked-form">
           <CsrfField />
           {next ? <input type="hidden" name="next" value={next} /> : null}

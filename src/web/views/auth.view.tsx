@@ -1,6 +1,6 @@
 /** Sign-in pages: ask for a link, "check your mail", confirm a link (a button, so mail scanners cannot use it up). */
 import { SIGN_IN_SENT_MESSAGE } from '../../services/account.service.js';
-import { CsrfField } from './components/forms.js';
+import { CsrfField, FormError } from './components/forms.js';
 import { Layout } from './layout.js';
 
 export function SignInView({ next, error, email }: { next: string; error?: string; email?: string }) {
@@ -9,11 +9,7 @@ export function SignInView({ next, error, email }: { next: string; error?: strin
       <section class="form-page">
         <h1>Sign in</h1>
         <p>Type your email address and we mail you a link that signs you in. No password; a new address gets an account on first sign-in.</p>
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <form method="post" action="/auth/signin" class="stacked-form">
           <CsrfField />
           <input type="hidden" name="next" value={next} />

@@ -1,8 +1,9 @@
 /** Pages of the community features: submit a paper, edit a comment, report something, trending, how trending works. */
 import { TRENDING_WINDOW_SECONDS, TRUSTED_ACCOUNT_AGE_MS } from '../../domain/hotness.js';
+import { COMMENT_MAX_CHARS } from '../../services/comment.service.js';
 import type { SubmissionRules } from '../../services/submission.service.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
-import { CsrfField } from './components/forms.js';
+import { CsrfField, FormError } from './components/forms.js';
 import { PaperCard } from './components/paper-card.js';
 import { Layout } from './layout.js';
 
@@ -15,11 +16,7 @@ export function SubmitView({ rules, error, value }: { rules: SubmissionRules; er
           Give an arXiv id or link. We fetch its details from arXiv and it enters today's feed with your name. Papers first published in the last {rules.maxAgeDays}{' '}
           days, each once, up to {rules.dailyCap} a day per member.
         </p>
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <form method="post" action="/submit" class="stacked-form">
           <CsrfField />
           <label for="submit-paper">arXiv id or URL</label>
@@ -38,15 +35,11 @@ export function EditCommentView({ id, body, paperHrefWithAnchor, error }: { id: 
     <Layout title="Edit comment">
       <section class="form-page">
         <h1>Edit your comment</h1>
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <form method="post" action={`/comments/${id}/edit`} class="stacked-form">
           <CsrfField />
           <label for="edit-body">Comment (Markdown and $math$)</label>
-          <textarea id="edit-body" name="body" rows={8} maxlength={10000} required>
+          <textarea id="edit-body" name="body" rows={8} maxlength={COMMENT_MAX_CHARS} required>
             {body}
           </textarea>
           <button type="submit" class="primary-button">
@@ -70,11 +63,7 @@ export function ReportView({ type, id, label, error, done }: { type: string; id:
           <p role="status">Thank you: the moderators will look at it. What they decide appears in the public moderation log.</p>
         ) : (
           <>
-            {error ? (
-              <p class="form-error" role="alert">
-                {error}
-              </p>
-            ) : null}
+            <FormError message={error} />
             <form method="post" action="/report" class="stacked-form">
               <CsrfField />
               <input type="hidden" name="type" value={type} />

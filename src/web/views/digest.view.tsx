@@ -1,6 +1,6 @@
 /** Digest pages: subscribe, check your mail, confirm, preferences (by signed link), unsubscribed. */
 import type { Subscriber } from '../../store/subscriber.repository.js';
-import { CsrfField } from './components/forms.js';
+import { CsrfField, FormError, FormOk } from './components/forms.js';
 import { Layout } from './layout.js';
 
 function TopicFields({ sub }: { sub?: Pick<Subscriber, 'categories' | 'keywords' | 'authors' | 'frequency' | 'dailyMode'> | undefined }) {
@@ -42,11 +42,7 @@ export function SubscribeView({ error, email }: { error?: string | undefined; em
       <section class="form-page">
         <h1>Trending papers in your inbox</h1>
         <p>A digest of the best new papers, daily or weekly, on the topics you choose. We mail you a link to confirm first; every digest has a one-click unsubscribe.</p>
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <form method="post" action="/digest/subscribe" class="stacked-form">
           <CsrfField />
           <label for="digest-email">Email address</label>
@@ -111,21 +107,9 @@ export function PreferencesView({
           For <strong>{sub.email}</strong> ·{' '}
           {active ? 'subscribed' : sub.status === 'pending' ? 'not confirmed yet' : sub.status === 'undeliverable' ? 'paused: mail to this address failed' : 'unsubscribed'}
         </p>
-        {saved ? (
-          <p class="form-ok" role="status">
-            Saved.
-          </p>
-        ) : null}
-        {confirmed ? (
-          <p class="form-ok" role="status">
-            Subscription confirmed: the next {sub.frequency} digest comes to this address. Choose topics below, or keep all papers.
-          </p>
-        ) : null}
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        {saved ? <FormOk>Saved.</FormOk> : null}
+        {confirmed ? <FormOk>Subscription confirmed: the next {sub.frequency} digest comes to this address. Choose topics below, or keep all papers.</FormOk> : null}
+        <FormError message={error} />
         <form method="post" action="/digest/preferences" class="stacked-form">
           <CsrfField />
           <input type="hidden" name="token" value={token} />

@@ -1,7 +1,7 @@
 /** Reading lists: the member's lists, and one list (the owner's view with editing, or the public view). */
 import type { ReadingList } from '../../store/reading-list.repository.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
-import { CsrfField, PostButton } from './components/forms.js';
+import { CsrfField, FormError, PostButton } from './components/forms.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
 
@@ -20,11 +20,7 @@ export function MyListsView({ lists, error }: { lists: ReadingList[]; error?: st
             </li>
           ))}
         </ul>
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <form method="post" action="/lists" class="stacked-form">
           <CsrfField />
           <label for="new-list-name">New list</label>

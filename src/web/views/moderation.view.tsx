@@ -1,6 +1,6 @@
 /** The public moderation log, the moderators' report queue, and the form a moderator acts through. */
 import type { ModerationEntry, Report } from '../../store/moderation.repository.js';
-import { CsrfField } from './components/forms.js';
+import { CsrfField, FormError } from './components/forms.js';
 import { Layout } from './layout.js';
 
 const ACTION_LABELS: Record<string, string> = {
@@ -100,11 +100,7 @@ export function ModerateView({ title, subject, subjectHref, postTo, actions, err
       <section class="form-page">
         <h1>{title}</h1>
         <p>{subjectHref ? <a href={subjectHref}>{subject}</a> : subject}</p>
-        {error ? (
-          <p class="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError message={error} />
         <form method="post" action={postTo} class="stacked-form">
           <CsrfField />
           <label for="mod-reason">Reason (public, in the moderation log)</label>

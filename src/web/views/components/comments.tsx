@@ -1,5 +1,6 @@
 /** A paper's discussion: the thread, each comment's actions, and the forms to comment and reply (no JavaScript needed). */
 import { useContext } from 'preact/hooks';
+import { COMMENT_MAX_CHARS } from '../../../services/comment.service.js';
 import type { CommentModel, ThreadModel } from '../../presenters/comment.presenter.js';
 import { paperHref } from '../../presenters/paper.presenter.js';
 import { ViewerContext } from '../../viewer.js';
@@ -12,7 +13,7 @@ function CommentForm({ paperId, parentId, label }: { paperId: string; parentId?:
       <CsrfField />
       {parentId ? <input type="hidden" name="parentId" value={String(parentId)} /> : null}
       <label for={id}>{label}</label>
-      <textarea id={id} name="body" rows={parentId ? 3 : 4} maxlength={10000} required />
+      <textarea id={id} name="body" rows={parentId ? 3 : 4} maxlength={COMMENT_MAX_CHARS} required />
       <p class="form-hint">Markdown and $math$ work; links get rel="nofollow".</p>
       <button type="submit" class="primary-button">
         {parentId ? 'Reply' : 'Comment'}

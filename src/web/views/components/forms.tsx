@@ -40,6 +40,24 @@ export function PostButton({
   );
 }
 
+/** A form's refusal, announced to screen readers (nothing when there is none). */
+export function FormError({ message }: { message: string | null | undefined }) {
+  return message ? (
+    <p class="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
+}
+
+/** A form's success line, announced politely. */
+export function FormOk({ children }: { children: ComponentChildren }) {
+  return (
+    <p class="form-ok" role="status">
+      {children}
+    </p>
+  );
+}
+
 /** `/auth/signin?next=…` for the current page. */
 export function signInHref(here: string): string {
   return `/auth/signin?next=${encodeURIComponent(here)}`;
