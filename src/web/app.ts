@@ -37,6 +37,7 @@ import { authRoutes } from './routes/auth.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { moderationRoutes } from './routes/moderation.routes.js';
 import { digestRoutes } from './routes/digest.routes.js';
+import { forYouRoutes } from './routes/for-you.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
 import { ErrorView } from './views/error.view.js';
 import { HttpProblem } from './errors.js';
@@ -191,6 +192,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => moderationRoutes(scope, deps, community));
     await app.register(async (scope) => digestRoutes(scope, deps, community));
     await app.register(async (scope) => listRoutes(scope, deps, community));
+    await app.register(async (scope) => forYouRoutes(scope, deps, community));
   }
   return app;
 }

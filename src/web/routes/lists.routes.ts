@@ -8,7 +8,6 @@ import type { AppDeps, CommunityDeps } from '../app.js';
 import { badRequest, notFound } from '../errors.js';
 import { sendCitations, sendHtml } from '../page.js';
 import { paperHref, presentCard } from '../presenters/paper.presenter.js';
-import { ForYouView } from '../views/for-you.view.js';
 import { ListView, MyListsView } from '../views/lists.view.js';
 import { field } from './form-input.js';
 
@@ -25,14 +24,6 @@ function paperIdField(req: FastifyRequest): string {
 
 export async function listRoutes(app: FastifyInstance, deps: AppDeps, c: CommunityDeps): Promise<void> {
   const lists = c.readingLists;
-
-  app.get('/for-you', async (req, reply) => {
-    if (!req.user) return reply.redirect('/auth/signin?next=%2Ffor-you', 303);
-    const recs = deps.recommendations ? await deps.recommendations.forYou(req.user.id, 30) : null;
-    const items = recs ? recs.map((r) => ({ card: presentCard(r.item), reason: r.reason })) : null;
-    const math = (items ?? []).some((i) => i.card.math);
-    return sendHtml(req, reply, h(ForYouView, { items, math }), { math, paperIds: (items ?? []).map((i) => i.card.id), store: c.store });
-  });
 
   app.get('/lists', async (req, reply) => {
     if (!req.user) return reply.redirect('/auth/signin?next=%2Flists', 303);
