@@ -3,6 +3,8 @@ import type { User } from '../store/account.repository.js';
 import type { PaperRecord } from '../store/paper.repository.js';
 import type { ReadingList } from '../store/reading-list.repository.js';
 import type { Store } from '../store/store.js';
+import type { UnmatchedReference } from '../domain/references.js';
+import { resolveReferences } from './reference-resolver.js';
 import { cleanLine, RuleError } from './rule-error.js';
 import { assertCanAct } from './vote.service.js';
 
@@ -10,6 +12,20 @@ export const LIST_NAME_MAX_CHARS = 80;
 export const LIST_DESCRIPTION_MAX_CHARS = 500;
 export const LISTS_PER_MEMBER = 100;
 export const PAPERS_PER_LIST = 1_000;
+/** Largest text or .bib file one import reads (a thousand-entry bibliography is ~0.5 MB). */
+export const IMPORT_MAX_BYTES = 1_048_576;
+
+/** What an import into a list did. */
+export interface ImportResult {
+  /** Papers added, in the order they came. */
+  added: string[];
+  /** Papers that matched but were in the list already. */
+  alreadyThere: string[];
+  /** References that matched no paper here (or did not fit in the list), with the reason. */
+  unmatched: UnmatchedReference[];
+  /** Parts of a BibTeX file that could not be read; the rest was imported. */
+  errors: string[];
+}
 
 export class ReadingListService {
   constructor(
@@ -74,6 +90,24 @@ export class ReadingListService {
     if (!(await this.store.papers.getById(paperId))) throw new RuleError('not-found', `There is no paper ${paperId} here.`);
     if (list.size >= PAPERS_PER_LIST) throw new RuleError('limit', `A list holds at most ${PAPERS_PER_LIST} papers.`);
     return this.store.readingLists.add(listId, paperId, this.now());
+  }
+
+  /**
+   * Adds the papers named in `text` (BibTeX, or arXiv ids, arXiv URLs and DOIs) to the end of one of the member's
+   * lists, up to PAPERS_PER_LIST; references that match no paper here are reported, not fatal.
+   */
+  async importInto(user: User | null, listId: number, text: unknown): Promise<ImportResult> {
+    const list = await this.owned(user, listId);
+    if (typeof text !== 'string' || text.trim() === '') throw new RuleError('invalid', 'Paste arXiv ids, DOIs or BibTeX, or choose a .bib file.');
+    if (Buffer.byteLength(text) > IMPORT_MAX_BYTES) throw new RuleError('invalid', `An import can be at most ${IMPORT_MAX_BYTES / 1_048_576} MB; split the file.`);
+    const resolved = await resolveReferences(this.store, text);
+    const inList = new Set(await this.store.readingLists.paperIdsOf(listId));
+    const alreadyThere = resolved.ids.filter((id) => inList.has(id));
+    const fresh = resolved.ids.filter((id) => !inList.has(id));
+    const room = Math.max(0, PAPERS_PER_LIST - inList.size);
+    const added = await this.store.readingLists.addMany(list.id, fresh.slice(0, room), this.now());
+    const overflow = fresh.slice(room).map((id) => ({ entry: id, reason: `the list is full (a list holds at most ${PAPERS_PER_LIST.toLocaleString('en-GB')} papers)` }));
+    return { added, alreadyThere, unmatched: [...resolved.unmatched, ...overflow], errors: resolved.errors };
   }
 
   async remove(user: User | null, listId: number, paperId: string): Promise<void> {

@@ -1,6 +1,6 @@
 /** Papers in the store of record. All SQL about papers lives here. */
 import type SQLite from 'better-sqlite3';
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { PreparedPaper } from '../domain/paper-hash.js';
 import type { PaperInput } from '../domain/paper.js';
 import type { Database, PapersTable } from './schema.js';
@@ -105,6 +105,25 @@ export class PaperRepository {
       for (const r of rows) byId.set(r.id, toPaperRecord(r));
     }
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /**
+   * Paper ids by DOI, compared case-insensitively (DOIs are). Keys are the lower-cased DOIs asked for; DOIs no paper
+   * has are absent. No index on `lower(doi)`: an import looks up all of its DOIs in one scan per LOOKUP_CHUNK.
+   */
+  async idsByDoi(dois: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const wanted = [...new Set(dois.map((d) => d.toLowerCase()))];
+    for (let i = 0; i < wanted.length; i += LOOKUP_CHUNK) {
+      const rows = await this.db
+        .selectFrom('papers')
+        .select(['id', sql<string>`lower(doi)`.as('doi_key')])
+        .where(sql<string>`lower(doi)`, 'in', wanted.slice(i, i + LOOKUP_CHUNK))
+        .orderBy('id')
+        .execute();
+      for (const r of rows) if (!out.has(r.doi_key)) out.set(r.doi_key, r.id);
+    }
+    return out;
   }
 
   async states(ids: readonly string[]): Promise<Map<string, PaperState>> {

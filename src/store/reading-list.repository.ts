@@ -3,6 +3,9 @@ import { type Kysely, sql } from 'kysely';
 import { type PaperRecord, toPaperRecord } from './paper.repository.js';
 import type { Database } from './schema.js';
 
+/** Rows per multi-row INSERT when importing into a list. */
+const ADD_CHUNK_ROWS = 500;
+
 export interface ReadingList {
   id: number;
   userId: number;
@@ -78,6 +81,41 @@ export class ReadingListRepository {
       on conflict (list_id, paper_id) do nothing`.execute(this.db);
     await this.db.updateTable('reading_lists').set({ updated_at: now }).where('id', '=', listId).execute();
     return Number(r.numAffectedRows ?? 0) > 0;
+  }
+
+  /**
+   * Adds papers at the end in the given order, in one transaction; papers already in the list stay where they are.
+   * Returns the ids actually added.
+   */
+  async addMany(listId: number, paperIds: readonly string[], now: string): Promise<string[]> {
+    if (paperIds.length === 0) return [];
+    const run = async (trx: Kysely<Database>) => {
+      const top = await trx.selectFrom('reading_list_items').select((eb) => eb.fn.max('position').as('top')).where('list_id', '=', listId).executeTakeFirst();
+      let position = Number(top?.top ?? 0);
+      const added: string[] = [];
+      // 4 values a row: far below both databases' bound-parameter limits.
+      for (let i = 0; i < paperIds.length; i += ADD_CHUNK_ROWS) {
+        const rows = paperIds.slice(i, i + ADD_CHUNK_ROWS).map((paperId) => ({ list_id: listId, paper_id: paperId, position: ++position, added_at: now }));
+        const r = await trx
+          .insertInto('reading_list_items')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['list_id', 'paper_id']).doNothing())
+          .returning('paper_id')
+          .execute();
+        added.push(...r.map((x) => x.paper_id));
+      }
+      await trx.updateTable('reading_lists').set({ updated_at: now }).where('id', '=', listId).execute();
+      const order = new Map(paperIds.map((id, i) => [id, i]));
+      return added.sort((a, b) => order.get(a)! - order.get(b)!);
+    };
+    // Inside the store's transaction already (repositories handed out by Store.transaction), or in one of its own.
+    return this.db.isTransaction ? run(this.db) : this.db.transaction().execute(run);
+  }
+
+  /** The ids of a list's papers, in order (without loading the papers). */
+  async paperIdsOf(listId: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('reading_list_items').select('paper_id').where('list_id', '=', listId).orderBy('position').orderBy('added_at').execute();
+    return rows.map((r) => r.paper_id);
   }
 
   async remove(listId: number, paperId: string): Promise<void> {

@@ -30,17 +30,35 @@ export class WebClient {
     return this.remember(await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } }));
   }
 
-  /** POSTs a form; the page's CSRF token is added unless `fields._csrf` is given (or `csrf: false`). */
-  async post(url: string, fields: Record<string, string>, opts: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<LightMyRequestResponse> {
-    const form = { ...fields };
-    if (opts.csrf !== false && form._csrf === undefined && this.csrf) form._csrf = this.csrf;
+  /**
+   * POSTs a form; the page's CSRF token is added unless `fields._csrf` is given (or `csrf: false`). An array value is a
+   * repeated field (ticked checkboxes).
+   */
+  async post(url: string, fields: Record<string, string | string[]>, opts: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<LightMyRequestResponse> {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
+    if (opts.csrf !== false && fields._csrf === undefined && this.csrf) form.append('_csrf', this.csrf);
     return this.remember(
       await this.app.inject({
         method: 'POST',
         url,
         headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', ...opts.headers },
-        payload: new URLSearchParams(form).toString(),
+        payload: form.toString(),
       }),
+    );
+  }
+
+  /**
+   * POSTs a multipart/form-data form (a file upload), as a browser does for `enctype="multipart/form-data"`; the CSRF
+   * token is added like in `post`. `files` maps a field name to a file name and its content.
+   */
+  async postMultipart(url: string, fields: Record<string, string>, files: Record<string, { name: string; content: string | Buffer; type?: string }> = {}): Promise<LightMyRequestResponse> {
+    const form = new FormData();
+    if (this.csrf && fields._csrf === undefined) form.append('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    for (const [k, f] of Object.entries(files)) form.append(k, new Blob([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)], { type: f.type ?? 'application/octet-stream' }), f.name);
+    return this.remember(
+      await this.app.inject({ method: 'POST', url, headers: { cookie: this.cookieHeader(), 'sec-fetch-site': 'same-origin' }, payload: form }),
     );
   }
 }

@@ -1,7 +1,9 @@
 /** Reading lists on the web: the member's lists, one list (public or the owner's), editing, saving from a paper. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import multipart, { type MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { parsePaperId } from '../../domain/arxiv-id.js';
+import { IMPORT_MAX_BYTES, type ImportResult, type ReadingListService } from '../../services/reading-list.service.js';
 import { RuleError } from '../../services/rule-error.js';
 import { memberName } from '../../store/account.repository.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
@@ -14,6 +16,46 @@ import { field } from './form-input.js';
 function listId(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw notFound('There is no such list.');
   return Number(raw);
+}
+
+/** A .bib file uploaded with an import form (read by the multipart plugin before the CSRF check). */
+interface Upload {
+  data: Buffer;
+  /** Longer than IMPORT_MAX_BYTES: cut short by the parser. */
+  truncated: boolean;
+}
+const uploads = new WeakMap<FastifyRequest, Upload>();
+
+async function readUpload(this: FastifyRequest, part: MultipartFile): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of part.file) chunks.push(chunk as Buffer);
+  if (part.fieldname !== 'file' || (part.filename === '' && chunks.length === 0)) return; // no file chosen
+  uploads.set(this, { data: Buffer.concat(chunks), truncated: part.file.truncated });
+}
+
+/** The import form's text and file, as the texts to import (a file is read as UTF-8). */
+function importTexts(req: FastifyRequest): string[] {
+  const upload = uploads.get(req);
+  const text = field(req, 'text') ?? '';
+  if (upload?.truncated || Buffer.byteLength(text) > IMPORT_MAX_BYTES) {
+    throw new RuleError('invalid', `An import can be at most ${IMPORT_MAX_BYTES / 1_048_576} MB; split the file.`);
+  }
+  const texts = [text, upload ? new TextDecoder('utf-8').decode(upload.data) : ''].filter((t) => t.trim() !== '');
+  if (texts.length === 0) throw new RuleError('invalid', 'Paste arXiv ids, DOIs or BibTeX, or choose a .bib file.');
+  return texts;
+}
+
+/** Imports the pasted text and the file, one after the other, as one result. */
+async function importAll(lists: ReadingListService, req: FastifyRequest, id: number): Promise<ImportResult> {
+  const total: ImportResult = { added: [], alreadyThere: [], unmatched: [], errors: [] };
+  for (const text of importTexts(req)) {
+    const r = await lists.importInto(req.user, id, text);
+    total.added.push(...r.added);
+    total.alreadyThere.push(...r.alreadyThere.filter((p) => !total.added.includes(p) && !total.alreadyThere.includes(p)));
+    total.unmatched.push(...r.unmatched);
+    total.errors.push(...r.errors);
+  }
+  return total;
 }
 
 function paperIdField(req: FastifyRequest): string {
@@ -49,20 +91,57 @@ export async function listRoutes(app: FastifyInstance, deps: AppDeps, c: Communi
     return reply.redirect(`${paperHref(paperId)}?saved=${id}`, 303);
   });
 
-  app.get<{ Params: { id: string } }>('/lists/:id', async (req, reply) => {
-    const exported = /^(\d{1,15})\.(bib|ris)$/.exec(req.params.id);
-    const view = await lists.view(req.user ?? null, listId(exported ? exported[1]! : req.params.id));
+  /** The list page for `req.user`, with an import's result or refusal when there is one. */
+  async function listPage(req: FastifyRequest, reply: FastifyReply, id: number, extra: { imported?: ImportResult; importError?: string; status?: number } = {}) {
+    const view = await lists.view(req.user ?? null, id);
     if (!view) throw notFound('There is no such list, or it is private.');
-    if (exported) return sendCitations(reply, exported[2] as 'bib' | 'ris', view.papers, `paperboy-list-${view.list.id}`);
     const cards = view.papers.map((paper) => presentCard({ paper, feedDate: paper.published, submittedBy: null, upvotes: 0, numComments: 0 }));
     const owner = await c.store.accounts.userById(view.list.userId);
+    const math = cards.some((card) => card.math);
     return sendHtml(
       req,
       reply,
-      h(ListView, { list: view.list, cards, owner: view.owner, ownerName: memberName(owner ?? { id: view.list.userId, displayName: null }), math: cards.some((card) => card.math) }),
+      h(ListView, {
+        list: view.list,
+        cards,
+        owner: view.owner,
+        ownerName: memberName(owner ?? { id: view.list.userId, displayName: null }),
+        math,
+        imported: extra.imported,
+        importError: extra.importError,
+        importMaxMb: IMPORT_MAX_BYTES / 1_048_576,
+      }),
       // A private list is the owner's page only; a public one may be cached like other pages.
-      { math: cards.some((card) => card.math), cacheControl: view.list.public ? undefined : 'private, no-cache' },
+      { math, status: extra.status, cacheControl: view.list.public && !extra.imported ? undefined : 'private, no-cache' },
     );
+  }
+
+  app.get<{ Params: { id: string } }>('/lists/:id', async (req, reply) => {
+    const exported = /^(\d{1,15})\.(bib|ris)$/.exec(req.params.id);
+    if (!exported) return listPage(req, reply, listId(req.params.id));
+    const view = await lists.view(req.user ?? null, listId(exported[1]!));
+    if (!view) throw notFound('There is no such list, or it is private.');
+    return sendCitations(reply, exported[2] as 'bib' | 'ris', view.papers, `paperboy-list-${view.list.id}`);
+  });
+
+  // Bulk import: pasted ids/DOIs/BibTeX and/or an uploaded .bib file. The form is multipart (a real upload works
+  // without JavaScript); the plugin reads it before the CSRF check, which needs the form's _csrf field.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    onFile: readUpload,
+    throwFileSizeLimit: false,
+    // One more byte than allowed, so an over-long text is seen as such instead of being silently cut to size.
+    limits: { fileSize: IMPORT_MAX_BYTES, fieldSize: IMPORT_MAX_BYTES + 1, files: 1, fields: 10, parts: 12 },
+  });
+
+  app.post<{ Params: { id: string } }>('/lists/:id/import', async (req, reply) => {
+    const id = listId(req.params.id);
+    try {
+      return await listPage(req, reply, id, { imported: await importAll(lists, req, id) });
+    } catch (e) {
+      if (!(e instanceof RuleError) || e.kind !== 'invalid') throw e;
+      return listPage(req, reply, id, { importError: e.message, status: 400 });
+    }
   });
 
   app.post<{ Params: { id: string } }>('/lists/:id/edit', async (req, reply) => {

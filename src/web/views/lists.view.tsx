@@ -1,7 +1,9 @@
 /** Reading lists: the member's lists, and one list (the owner's view with editing, or the public view). */
+import type { ImportResult } from '../../services/reading-list.service.js';
 import type { ReadingList } from '../../store/reading-list.repository.js';
+import { plural } from '../presenters/format.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
-import { CsrfField, FormError, PostButton } from './components/forms.js';
+import { CsrfField, FormError, FormOk, PostButton } from './components/forms.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
 
@@ -34,7 +36,84 @@ export function MyListsView({ lists, error }: { lists: ReadingList[]; error?: st
   );
 }
 
-export function ListView({ list, cards, owner, ownerName, math }: { list: ReadingList; cards: PaperCardModel[]; owner: boolean; ownerName: string; math: boolean }) {
+/** Unmatched references listed after an import; the rest are counted. */
+export const UNMATCHED_SHOWN = 100;
+
+/** What an import did: counts, BibTeX errors, and each reference that matched nothing with its reason. */
+function ImportSummary({ result }: { result: ImportResult }) {
+  const { added, alreadyThere, unmatched, errors } = result;
+  return (
+    <section class="import-summary" aria-labelledby="import-summary-heading">
+      <h2 id="import-summary-heading">Import</h2>
+      <FormOk>
+        {plural(added.length, 'paper')} added, {alreadyThere.length} already in the list, {unmatched.length} not matched.
+      </FormOk>
+      {errors.length > 0 ? (
+        <div class="form-error" role="alert">
+          <p>Part of the BibTeX could not be read (the entries that could be read were imported):</p>
+          <ul>
+            {errors.slice(0, 20).map((e, i) => (
+              <li key={i}>{e}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {unmatched.length > 0 ? (
+        <>
+          <p>Not matched:</p>
+          <ul class="import-unmatched">
+            {unmatched.slice(0, UNMATCHED_SHOWN).map((u, i) => (
+              <li key={i}>
+                <code>{u.entry}</code> — {u.reason}
+              </li>
+            ))}
+          </ul>
+          {unmatched.length > UNMATCHED_SHOWN ? <p class="muted">…and {unmatched.length - UNMATCHED_SHOWN} more.</p> : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** The owner's bulk import: paste ids/DOIs/BibTeX or upload a .bib file (multipart, so it works without JavaScript). */
+function ImportForm({ action, error, maxMb }: { action: string; error?: string | undefined; maxMb: number }) {
+  return (
+    <>
+      <h2 id="import">Add papers in bulk</h2>
+      <FormError message={error} />
+      <form method="post" action={action} enctype="multipart/form-data" class="stacked-form import-form">
+        <CsrfField />
+        <label for="import-text">Paste arXiv ids, arXiv links or DOIs (any number a line), or BibTeX entries</label>
+        <textarea id="import-text" name="text" rows={6} placeholder={'2501.01234v2\nhep-th/9901001\nhttps://arxiv.org/abs/2303.03340\n10.48550/arXiv.2502.04667'} />
+        <label for="import-file">or choose a BibTeX file (.bib, at most {maxMb} MB)</label>
+        <input id="import-file" type="file" name="file" accept=".bib,.bibtex,.txt,application/x-bibtex,text/plain" />
+        <button type="submit" class="primary-button">
+          Import into this list
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function ListView({
+  list,
+  cards,
+  owner,
+  ownerName,
+  math,
+  imported,
+  importError,
+  importMaxMb = 1,
+}: {
+  list: ReadingList;
+  cards: PaperCardModel[];
+  owner: boolean;
+  ownerName: string;
+  math: boolean;
+  imported?: ImportResult | undefined;
+  importError?: string | undefined;
+  importMaxMb?: number;
+}) {
   const base = `/lists/${list.id}`;
   return (
     <Layout title={list.name} math={math}>
@@ -48,7 +127,8 @@ export function ListView({ list, cards, owner, ownerName, math }: { list: Readin
         <p class="export-links">
           Export: <a href={`${base}.bib`}>BibTeX</a> · <a href={`${base}.ris`}>RIS</a>
         </p>
-        {cards.length === 0 ? <p class="empty-state">No papers yet{owner ? ': add them from a paper page ("Save to a list").' : '.'}</p> : null}
+        {imported ? <ImportSummary result={imported} /> : null}
+        {cards.length === 0 ? <p class="empty-state">No papers yet{owner ? ': add them from a paper page ("Save to a list"), or import them below.' : '.'}</p> : null}
         <ol class="list-items">
           {cards.map((c, i) => (
             <li key={c.id}>
@@ -82,6 +162,7 @@ export function ListView({ list, cards, owner, ownerName, math }: { list: Readin
         </ol>
         {owner ? (
           <>
+            <ImportForm action={`${base}/import`} error={importError} maxMb={importMaxMb} />
             <h2>Settings</h2>
             <form method="post" action={`${base}/edit`} class="stacked-form">
               <CsrfField />
