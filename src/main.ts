@@ -18,6 +18,7 @@ import { PoliteHttpClient } from './ingest/http-client.js';
 import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from './jobs/digest.job.js';
 import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
 import { DigestService } from './services/digest.service.js';
+import { InterestService } from './services/interest.service.js';
 import { ReadingListService } from './services/reading-list.service.js';
 import { RecommendationService } from './services/recommendation.service.js';
 import { LinkSigner } from './services/signed-links.js';
@@ -110,6 +111,7 @@ export async function buildCommunity(store: Store, config: Config, log: (msg: st
     moderation: new ModerationService(store),
     digests: bulk.digests,
     readingLists: new ReadingListService(store),
+    interests: new InterestService(store),
     secureCookies: config.publicUrl.startsWith('https:'),
   };
   const close = () => {

@@ -1,82 +1,270 @@
 /**
- * "For you": recent papers ranked for one member from what they upvoted and saved to reading lists, each with its
- * reason. With semantic search, a candidate's score is its highest similarity to any liked paper (the liked paper it is
- * closest to is the reason); without, shared categories. A first version: issue 6 asks for a model chosen by measured
- * quality (npm run eval:recs), which will replace or refine this one.
+ * "For you": recent papers ranked for one member from their signals, each with its reason.
+ *
+ * Signals: upvotes and reading-list saves (liked papers), followed authors and categories, and papers dismissed as
+ * "not interested". With semantic search a candidate's base score is its highest similarity to any liked paper (the
+ * liked paper it is closest to is the reason, with the terms the two share); a candidate closer to something the
+ * member dismissed than to anything they liked falls by the difference. A followed author or category lifts a paper.
+ * Without vectors, categories shared with liked papers stand in for similarity. Decision records 014 and 015 say why.
+ *
+ * Rankings are precomputed per member by the refresh job (jobs/recommendations.job.ts) and cached in
+ * `recommendation_cache`; the page reads the cache and recomputes only when the member's signals or the latest feed
+ * day changed since (`cachedForYou`).
  */
 import type { SemanticParts } from '../search/index-sync.js';
+import { STOPWORDS } from '../search/text-index.js';
 import type { FeedItem } from '../store/feed.repository.js';
+import type { CachedRecommendation, Follows, RecommendationBasis } from '../store/interest.repository.js';
+import type { PaperRecord } from '../store/paper.repository.js';
 import type { Store } from '../store/store.js';
 
 /** Recent days of the feed that "for you" draws from. */
 export const FOR_YOU_DAYS = 14;
-/** Liked papers considered (most recent first). */
+/** Liked papers considered (most recent first), per kind of signal. */
 export const FOR_YOU_SIGNALS = 100;
+/** Recommendations kept per member in the cache. */
+export const FOR_YOU_CACHED = 50;
+/** Lift for a paper by a followed author, and for one in a followed category (on a cosine-similarity scale). */
+export const FOLLOWED_AUTHOR_LIFT = 0.25;
+export const FOLLOWED_CATEGORY_LIFT = 0.08;
+/** Tie-breaker: at most this much for the window's most trending paper, falling linearly to 0 for the least. */
+export const POPULARITY_LIFT = 0.02;
+/** A window (candidates and their vectors) is reused for this long: across members in a refresh, and between page views. */
+const WINDOW_TTL_MS = 10 * 60_000;
+
+export type { RecommendationBasis };
 
 export interface Recommendation {
   item: FeedItem;
   score: number;
   reason: string;
+  basis: RecommendationBasis;
+}
+
+export interface Signals {
+  /** Liked paper id → how it was liked ("upvoted", "saved to “Reading group”"). */
+  liked: Map<string, string>;
+  dismissed: Set<string>;
+  follows: Follows;
+}
+
+interface Window {
+  key: string;
+  items: FeedItem[];
+  vectors: Map<string, Float32Array> | null;
+  loadedAt: number;
+}
+
+const dot = (a: Float32Array, b: Float32Array): number => {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += a[j]! * b[j]!;
+  return s;
+};
+
+/** Content words of a text, crudely singularised: for naming the terms a recommendation shares with a liked paper. */
+function contentWords(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.toLowerCase().match(/[\p{L}][\p{L}\p{N}-]{2,}/gu) ?? []) {
+    if (STOPWORDS.has(raw)) continue;
+    const key = raw.replace(/(ies)$/, 'y').replace(/(?<!s)s$/, '');
+    if (!out.has(key)) out.set(key, raw);
+  }
+  return out;
+}
+
+/** Up to `max` words of the liked paper's title that the candidate's title or abstract also uses. */
+export function sharedTerms(liked: Pick<PaperRecord, 'title'>, candidate: Pick<PaperRecord, 'title' | 'abstract'>, max = 3): string[] {
+  const inCandidate = contentWords(`${candidate.title} ${candidate.abstract}`);
+  const out: string[] = [];
+  for (const [key, word] of contentWords(liked.title)) {
+    if (inCandidate.has(key)) out.push(word);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+export function reasonText(b: RecommendationBasis): string {
+  if (b.author) return `by ${b.author}, whom you follow`;
+  if (b.paperId) return `because you ${b.how} “${b.paperTitle ?? b.paperId}”${b.terms && b.terms.length > 0 ? ` · shared terms: ${b.terms.join(', ')}` : ''}`;
+  if (b.category) return `in ${b.category}, which you follow`;
+  return `in ${(b.likedCategories ?? []).join(', ') || 'categories'}, like papers you liked`;
 }
 
 export class RecommendationService {
+  private readonly windows = new Map<string, Window>();
+
   constructor(
     private readonly store: Store,
     private readonly semantic: SemanticParts | null,
+    private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Liked papers of a member: upvotes and reading-list saves, newest first, with how they were liked. */
-  private async signals(userId: number): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    for (const id of await this.store.votes.paperIdsUpvotedBy(userId, FOR_YOU_SIGNALS)) out.set(id, 'upvoted');
-    for (const list of await this.store.readingLists.ofUser(userId)) {
-      for (const p of await this.store.readingLists.papers(list.id)) if (!out.has(p.id) && out.size < FOR_YOU_SIGNALS * 2) out.set(p.id, `saved to “${list.name}”`);
-    }
-    return out;
+  /** Everything "for you" reads about a member. */
+  async signals(userId: number): Promise<Signals> {
+    const liked = new Map<string, string>();
+    for (const id of await this.store.votes.paperIdsUpvotedBy(userId, FOR_YOU_SIGNALS)) liked.set(id, 'upvoted');
+    for (const s of await this.store.interests.saved(userId, FOR_YOU_SIGNALS)) if (!liked.has(s.paperId)) liked.set(s.paperId, `saved to “${s.listName}”`);
+    const dismissed = new Set((await this.store.interests.dismissed(userId, FOR_YOU_SIGNALS)).map((d) => d.paperId));
+    for (const id of dismissed) liked.delete(id);
+    return { liked, dismissed, follows: await this.store.interests.follows(userId) };
   }
 
-  /** Up to `limit` recommendations for a member; null when there is nothing to go on yet (no upvotes, no saves). */
-  async forYou(userId: number, limit = 30, window: { until?: string; days?: number } = {}): Promise<Recommendation[] | null> {
-    const liked = await this.signals(userId);
-    if (liked.size === 0) return null;
-    const latest = window.until ?? (await this.store.feed.latestDate());
+  /** The candidates: the feed's papers of the `days` days up to `until`, most trending first, with their vectors. */
+  private async window(until: string, days: number): Promise<Window> {
+    const key = `${until}/${days}`;
+    const now = this.clock();
+    const cached = this.windows.get(key);
+    if (cached && now - cached.loadedAt < WINDOW_TTL_MS) return cached;
+    const from = new Date(Date.parse(`${until}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+    const items = await this.store.feed.list({ from, to: until, sort: 'trending', limit: 20_000, offset: 0 });
+    const vectors = this.semantic ? this.semantic.vectors.vectorsOf(items.map((i) => i.paper.id)) : null;
+    const w: Window = { key, items, vectors, loadedAt: now };
+    for (const [k, old] of this.windows) if (now - old.loadedAt >= WINDOW_TTL_MS || this.windows.size >= 4) this.windows.delete(k);
+    this.windows.set(key, w);
+    return w;
+  }
+
+  /** The most common categories among the recent window's papers (for the cold-start form). */
+  async recentCategories(limit: number): Promise<Array<{ value: string; count: number }>> {
+    const latest = await this.store.feed.latestDate();
     if (!latest) return [];
-    const from = new Date(Date.parse(`${latest}T00:00:00Z`) - ((window.days ?? FOR_YOU_DAYS) - 1) * 86_400_000).toISOString().slice(0, 10);
-    const candidates = (await this.store.feed.list({ from, to: latest, sort: 'trending', limit: 3000, offset: 0 })).filter((i) => !liked.has(i.paper.id));
+    const counts = new Map<string, number>();
+    for (const i of (await this.window(latest, FOR_YOU_DAYS)).items) for (const c of i.paper.categories) counts.set(c, (counts.get(c) ?? 0) + 1);
+    return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1)).slice(0, limit);
+  }
+
+  /** Ranks a window for one member's signals. Null when there is nothing to go on (no likes, no follows). */
+  async rank(signals: Signals, w: Window, limit: number): Promise<Recommendation[] | null> {
+    const { liked, dismissed, follows } = signals;
+    if (liked.size === 0 && follows.authors.length === 0 && follows.categories.length === 0) return null;
     const likedPapers = await this.store.papers.getByIds([...liked.keys()]);
-    const titleOf = new Map(likedPapers.map((p) => [p.id, p.title]));
-    const recs: Recommendation[] = [];
+    const byId = new Map(likedPapers.map((p) => [p.id, p]));
     const vectors = this.semantic?.vectors;
-    const likedMap = vectors ? vectors.vectorsOf(likedPapers.map((p) => p.id)) : new Map<string, Float32Array>();
-    const likedVectors = [...likedMap.entries()].map(([id, v]) => ({ id, v }));
-    if (likedVectors.length > 0) {
-      // One read for the whole window's vectors (not one query per candidate).
-      const candidateVectors = vectors!.vectorsOf(candidates.map((i) => i.paper.id));
-      for (const item of candidates) {
-        const v = candidateVectors.get(item.paper.id);
-        if (!v) continue;
+    const likedV = w.vectors && vectors && likedPapers.length > 0 ? [...vectors.vectorsOf(likedPapers.map((p) => p.id))] : [];
+    const dismissedV = w.vectors && vectors && dismissed.size > 0 ? [...vectors.vectorsOf([...dismissed]).values()] : [];
+    const authors = new Set(follows.authors.map((a) => a.toLowerCase()));
+    const categories = new Set(follows.categories);
+    // Without vectors: categories of liked papers, weighted by how often, as a stand-in for similarity.
+    const catWeight = new Map<string, number>();
+    if (likedV.length === 0) for (const p of likedPapers) for (const c of p.categories) catWeight.set(c, (catWeight.get(c) ?? 0) + 1 / likedPapers.length);
+
+    const scored: Array<{ item: FeedItem; score: number; basis: RecommendationBasis }> = [];
+    const n = w.items.length;
+    w.items.forEach((item, rank) => {
+      const id = item.paper.id;
+      if (liked.has(id) || dismissed.has(id)) return;
+      const basis: RecommendationBasis = {};
+      let base = 0;
+      let hasBase = false;
+      const v = w.vectors?.get(id);
+      if (v && likedV.length > 0) {
         let best = -Infinity;
-        let because = '';
-        for (const l of likedVectors) {
-          let s = 0;
-          for (let j = 0; j < v.length; j++) s += v[j]! * l.v[j]!;
+        for (const [lid, lv] of likedV) {
+          const s = dot(v, lv);
           if (s > best) {
             best = s;
-            because = l.id;
+            basis.paperId = lid;
           }
         }
-        recs.push({ item, score: best, reason: `because you ${liked.get(because)} “${titleOf.get(because) ?? because}”` });
+        base = best;
+        hasBase = true;
+        let worst = -Infinity;
+        for (const dv of dismissedV) worst = Math.max(worst, dot(v, dv));
+        if (worst > best) base -= worst - best;
+      } else if (catWeight.size > 0) {
+        const shared = item.paper.categories.filter((c) => catWeight.has(c));
+        if (shared.length > 0) {
+          base = Math.min(1, shared.reduce((s, c) => s + catWeight.get(c)!, 0));
+          hasBase = true;
+          basis.likedCategories = shared.slice(0, 2);
+        }
       }
-    } else {
-      // No vectors: shared categories with what was liked, weighted by how often.
-      const weight = new Map<string, number>();
-      for (const p of likedPapers) for (const c of p.categories) weight.set(c, (weight.get(c) ?? 0) + 1);
-      for (const item of candidates) {
-        const shared = item.paper.categories.filter((c) => weight.has(c));
-        if (shared.length === 0) continue;
-        recs.push({ item, score: shared.reduce((s, c) => s + weight.get(c)!, 0), reason: `in ${shared.slice(0, 2).join(', ')}, like papers you liked` });
+      const author = authors.size > 0 ? item.paper.authors.find((a) => authors.has(a.toLowerCase())) : undefined;
+      const category = categories.size > 0 ? item.paper.categories.find((c) => categories.has(c)) : undefined;
+      if (!hasBase && !author && !category) return;
+      if (author) basis.author = author;
+      if (category) basis.category = category;
+      const score = base + (author ? FOLLOWED_AUTHOR_LIFT : 0) + (category ? FOLLOWED_CATEGORY_LIFT : 0) + POPULARITY_LIFT * (n > 1 ? 1 - rank / (n - 1) : 1);
+      scored.push({ item, score, basis });
+    });
+    scored.sort((a, b) => b.score - a.score || (a.item.paper.id < b.item.paper.id ? -1 : 1));
+    return scored.slice(0, limit).map(({ item, score, basis }) => {
+      if (basis.paperId) {
+        const p = byId.get(basis.paperId);
+        basis.how = liked.get(basis.paperId);
+        basis.paperTitle = p?.title ?? basis.paperId;
+        basis.terms = p ? sharedTerms(p, item.paper) : [];
       }
+      return { item, score: Math.round(score * 10_000) / 10_000, reason: reasonText(basis), basis };
+    });
+  }
+
+  /** Up to `limit` recommendations for a member, computed now; null when there is nothing to go on yet. */
+  async forYou(userId: number, limit = 30, window: { until?: string; days?: number } = {}): Promise<Recommendation[] | null> {
+    const signals = await this.signals(userId);
+    if (signals.liked.size === 0 && signals.follows.authors.length === 0 && signals.follows.categories.length === 0) return null;
+    const latest = window.until ?? (await this.store.feed.latestDate());
+    if (!latest) return [];
+    return this.rank(signals, await this.window(latest, window.days ?? FOR_YOU_DAYS), limit);
+  }
+
+  /**
+   * The member's cached recommendations when still fresh (same latest feed day, same signals), else computed now and
+   * cached. Null when there is nothing to go on.
+   */
+  async cachedForYou(userId: number, limit = 30): Promise<{ recs: Recommendation[]; computedAt: string } | null> {
+    const [latest, signature, cached] = await Promise.all([this.store.feed.latestDate(), this.store.interests.signature(userId), this.store.interests.cached(userId)]);
+    if (!latest) return { recs: [], computedAt: new Date(this.clock()).toISOString() };
+    if (cached && cached.feedDay === latest && cached.signature === signature) {
+      const w = await this.window(latest, FOR_YOU_DAYS);
+      const items = new Map(w.items.map((i) => [i.paper.id, i]));
+      const recs = cached.items.flatMap((c) => {
+        const item = items.get(c.id);
+        return item ? [{ item, score: c.score, reason: c.reason, basis: c.basis ?? {} }] : [];
+      });
+      return { recs: recs.slice(0, limit), computedAt: cached.computedAt };
     }
-    return recs.sort((a, b) => b.score - a.score).slice(0, limit).map((r) => ({ ...r, score: Math.round(r.score * 10_000) / 10_000 }));
+    const fresh = await this.refresh(userId, latest, signature);
+    return fresh ? { recs: fresh.recs.slice(0, limit), computedAt: fresh.computedAt } : null;
+  }
+
+  /** Computes and caches one member's recommendations as of `latest`. Null (and nothing cached) with nothing to go on. */
+  async refresh(userId: number, latest?: string, signature?: string): Promise<{ recs: Recommendation[]; computedAt: string } | null> {
+    const day = latest ?? (await this.store.feed.latestDate());
+    if (!day) return null;
+    const sig = signature ?? (await this.store.interests.signature(userId));
+    const recs = await this.rank(await this.signals(userId), await this.window(day, FOR_YOU_DAYS), FOR_YOU_CACHED);
+    if (recs === null) return null;
+    const computedAt = new Date(this.clock()).toISOString();
+    const items: CachedRecommendation[] = recs.map((r) => ({ id: r.item.paper.id, score: r.score, reason: r.reason, basis: r.basis }));
+    await this.store.interests.putCache(userId, { feedDay: day, signature: sig, items, computedAt });
+    return { recs, computedAt };
+  }
+
+  /**
+   * Refreshes every member with signals whose cache is stale (or all with `force`), in id order, in batches. Reports
+   * progress after each member. Returns how many were looked at and how many recomputed.
+   */
+  async refreshAll(opts: { force?: boolean; onProgress?: (done: number, refreshed: number) => void } = {}): Promise<{ members: number; refreshed: number }> {
+    const latest = await this.store.feed.latestDate();
+    if (!latest) return { members: 0, refreshed: 0 };
+    let after = 0;
+    let members = 0;
+    let refreshed = 0;
+    for (;;) {
+      const batch = await this.store.interests.membersWithSignals(after, 500);
+      if (batch.length === 0) break;
+      for (const userId of batch) {
+        members++;
+        const signature = await this.store.interests.signature(userId);
+        const cached = opts.force ? null : await this.store.interests.cached(userId);
+        if (!cached || cached.feedDay !== latest || cached.signature !== signature) {
+          if (await this.refresh(userId, latest, signature)) refreshed++;
+        }
+        opts.onProgress?.(members, refreshed);
+      }
+      after = batch.at(-1)!;
+    }
+    return { members, refreshed };
   }
 }

@@ -237,6 +237,31 @@ export interface ReadingListItemsTable {
   added_at: string;
 }
 
+export interface FollowsTable {
+  user_id: number;
+  kind: 'author' | 'category';
+  /** An author's name as written on papers, or an arXiv category such as cs.LG. */
+  value: string;
+  created_at: string;
+}
+
+export interface PaperDismissalsTable {
+  user_id: number;
+  paper_id: string;
+  created_at: string;
+}
+
+export interface RecommendationCacheTable {
+  user_id: number;
+  /** The latest feed day when computed: a newer day makes the row stale. */
+  feed_day: string;
+  /** A digest of the member's signals when computed: any change to them makes the row stale. */
+  signature: string;
+  /** JSON: [{ id, score, reason }] in rank order. */
+  items: string;
+  computed_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -257,4 +282,7 @@ export interface Database {
   digest_deliveries: DigestDeliveriesTable;
   reading_lists: ReadingListsTable;
   reading_list_items: ReadingListItemsTable;
+  follows: FollowsTable;
+  paper_dismissals: PaperDismissalsTable;
+  recommendation_cache: RecommendationCacheTable;
 }

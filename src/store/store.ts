@@ -6,6 +6,7 @@ import { AccountRepository } from './account.repository.js';
 import { ChangeRepository } from './change.repository.js';
 import { CommentRepository } from './comment.repository.js';
 import { FeedRepository } from './feed.repository.js';
+import { InterestRepository } from './interest.repository.js';
 import { ImportRunRepository } from './import-run.repository.js';
 import { DigestRepository } from './digest.repository.js';
 import { ModerationRepository } from './moderation.repository.js';
@@ -29,6 +30,7 @@ export interface Repositories {
   subscribers: SubscriberRepository;
   digests: DigestRepository;
   readingLists: ReadingListRepository;
+  interests: InterestRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
@@ -45,6 +47,7 @@ function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dia
     subscribers: new SubscriberRepository(db),
     digests: new DigestRepository(db, dialect),
     readingLists: new ReadingListRepository(db),
+    interests: new InterestRepository(db),
   };
 }
 
@@ -61,6 +64,7 @@ export class Store implements Repositories {
   readonly subscribers: SubscriberRepository;
   readonly digests: DigestRepository;
   readonly readingLists: ReadingListRepository;
+  readonly interests: InterestRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -76,6 +80,7 @@ export class Store implements Repositories {
     this.subscribers = r.subscribers;
     this.digests = r.digests;
     this.readingLists = r.readingLists;
+    this.interests = r.interests;
   }
 
   get dialect() {

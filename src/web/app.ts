@@ -37,8 +37,10 @@ import { authRoutes } from './routes/auth.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
 import { moderationRoutes } from './routes/moderation.routes.js';
 import { digestRoutes } from './routes/digest.routes.js';
+import type { InterestService } from '../services/interest.service.js';
 import { forYouRoutes } from './routes/for-you.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
+import { listApiRoutes } from './routes/lists-api.routes.js';
 import { ErrorView } from './views/error.view.js';
 import { HttpProblem } from './errors.js';
 
@@ -69,6 +71,7 @@ export interface CommunityDeps {
   moderation: ModerationService;
   digests: DigestService;
   readingLists: ReadingListService;
+  interests: InterestService;
   /** Cookies are `Secure` when the site's public URL is https. */
   secureCookies: boolean;
 }
@@ -192,6 +195,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(async (scope) => moderationRoutes(scope, deps, community));
     await app.register(async (scope) => digestRoutes(scope, deps, community));
     await app.register(async (scope) => listRoutes(scope, deps, community));
+    await app.register(async (scope) => listApiRoutes(scope, deps, community));
     await app.register(async (scope) => forYouRoutes(scope, deps, community));
   }
   return app;

@@ -1,17 +1,159 @@
-/** "For you": the signed-in member's recommendations page. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * "For you": the signed-in member's recommendations (page and JSON), "not interested", following authors and
+ * categories, and the cold start (pick categories, name authors, paste seed papers).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { parsePaperId } from '../../domain/arxiv-id.js';
+import { parseFollowKind } from '../../services/interest.service.js';
+import { FOR_YOU_DAYS, type Recommendation } from '../../services/recommendation.service.js';
+import { RuleError } from '../../services/rule-error.js';
+import type { User } from '../../store/account.repository.js';
+import { hfDateTime } from '../presenters/hf-paper.presenter.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
+import { badRequest } from '../errors.js';
 import { sendHtml } from '../page.js';
-import { presentCard } from '../presenters/paper.presenter.js';
-import { ForYouView } from '../views/for-you.view.js';
+import { paperHref, presentCard } from '../presenters/paper.presenter.js';
+import { ForYouView, InterestsView, type StartResult } from '../views/for-you.view.js';
+import { field, fieldList, localPath, queryField } from './form-input.js';
+
+const FOR_YOU_ON_PAGE = 30;
+const FOR_YOU_API_MAX = 50;
+/** Categories offered on the cold-start form: the most common in the recent window. */
+const START_CATEGORIES = 24;
+
+function paperIdField(req: FastifyRequest): string {
+  const parsed = parsePaperId(field(req, 'paperId') ?? '');
+  if (!parsed) throw badRequest('Say which paper (paperId).');
+  return parsed.id;
+}
+
+/** A recommendation as JSON: the paper's essentials (as in /api/papers/{id}/similar), its score and its reason. */
+function recommendationJson(r: Recommendation) {
+  return {
+    id: r.item.paper.id,
+    title: r.item.paper.title,
+    authors: r.item.paper.authors.map((name) => ({ name })),
+    publishedAt: hfDateTime(r.item.paper.published),
+    upvotes: r.item.upvotes,
+    numComments: r.item.numComments,
+    score: r.score,
+    reason: r.reason,
+    basis: r.basis,
+  };
+}
 
 export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: CommunityDeps): Promise<void> {
+  const recs = deps.recommendations;
+
+  const categoriesToOffer = async () => (recs ? recs.recentCategories(START_CATEGORIES) : []);
+
   app.get('/for-you', async (req, reply) => {
     if (!req.user) return reply.redirect('/auth/signin?next=%2Ffor-you', 303);
-    const recs = deps.recommendations ? await deps.recommendations.forYou(req.user.id, 30) : null;
-    const items = recs ? recs.map((r) => ({ card: presentCard(r.item), reason: r.reason })) : null;
+    const result = recs ? await recs.cachedForYou(req.user.id, FOR_YOU_ON_PAGE) : null;
+    const items = result ? result.recs.map((r) => ({ card: presentCard(r.item), reason: r.reason, basis: r.basis })) : null;
     const math = (items ?? []).some((i) => i.card.math);
-    return sendHtml(req, reply, h(ForYouView, { items, math }), { math, paperIds: (items ?? []).map((i) => i.card.id), store: c.store });
+    const dismissedId = parsePaperId(queryField(req, 'dismissed') ?? '')?.id;
+    const dismissedPaper = dismissedId ? await c.store.papers.getById(dismissedId) : null;
+    return sendHtml(
+      req,
+      reply,
+      h(ForYouView, {
+        items,
+        math,
+        computedAt: result?.computedAt ?? null,
+        dismissed: dismissedPaper ? { paperId: dismissedPaper.id, title: dismissedPaper.title } : undefined,
+        windowDays: FOR_YOU_DAYS,
+        categories: items === null ? await categoriesToOffer() : [],
+      }),
+      { math, paperIds: (items ?? []).map((i) => i.card.id), store: c.store },
+    );
   });
+
+  // JSON for scripts and feed readers' helpers: the signed-in member's recommendations (session cookie).
+  app.get('/api/for-you', async (req, reply) => {
+    reply.header('Cache-Control', 'private, no-store');
+    if (!req.user) return reply.code(401).send({ error: 'Sign in first: /auth/signin. “For you” is personal.' });
+    const raw = queryField(req, 'limit');
+    const limit = raw === undefined ? FOR_YOU_ON_PAGE : Number(raw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > FOR_YOU_API_MAX) return reply.code(400).send({ error: `limit must be a whole number from 1 to ${FOR_YOU_API_MAX}.` });
+    const result = recs ? await recs.cachedForYou(req.user.id, limit) : null;
+    return { computedAt: result?.computedAt ?? null, windowDays: FOR_YOU_DAYS, items: result ? result.recs.map(recommendationJson) : null };
+  });
+
+  app.post('/for-you/dismiss', async (req, reply) => {
+    const paperId = paperIdField(req);
+    await c.interests.dismiss(req.user, paperId);
+    return reply.redirect(`/for-you?dismissed=${encodeURIComponent(paperId)}`, 303);
+  });
+
+  app.post('/for-you/undismiss', async (req, reply) => {
+    await c.interests.undismiss(req.user, paperIdField(req));
+    return reply.redirect(localPath(field(req, 'next'), '/for-you'), 303);
+  });
+
+  const interestsPage = async (req: FastifyRequest, reply: FastifyReply, user: User, extra: { error?: string; started?: StartResult } = {}, status = 200) =>
+    sendHtml(
+      req,
+      reply,
+      h(InterestsView, { follows: await c.interests.follows(user), dismissed: await c.interests.dismissed(user), categories: await categoriesToOffer(), ...extra }),
+      { status },
+    );
+
+  app.get('/for-you/interests', async (req, reply) => {
+    if (!req.user) return reply.redirect('/auth/signin?next=%2Ffor-you%2Finterests', 303);
+    return interestsPage(req, reply, req.user);
+  });
+
+  const followRoute = (remove: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const kind = parseFollowKind(field(req, 'kind'));
+      if (remove) await c.interests.unfollow(req.user, kind, field(req, 'value'));
+      else await c.interests.follow(req.user, kind, field(req, 'value'));
+    } catch (e) {
+      if (!(e instanceof RuleError) || e.kind !== 'invalid' || !req.user) throw e;
+      return interestsPage(req, reply, req.user, { error: e.message }, 400);
+    }
+    return reply.redirect(localPath(field(req, 'next'), '/for-you/interests'), 303);
+  };
+  app.post('/follows', followRoute(false));
+  app.post('/follows/remove', followRoute(true));
+
+  // From a paper page: which of its authors and categories to follow (checked) or not (unchecked).
+  app.post('/follows/paper', async (req, reply) => {
+    const paperId = paperIdField(req);
+    await c.interests.setFromPaper(req.user, paperId, fieldList(req, 'author'), fieldList(req, 'category'));
+    return reply.redirect(`${paperHref(paperId)}?followed=1#follow`, 303);
+  });
+
+  // Cold start: categories ticked, authors one per line, seed papers pasted (saved to a list named "Seed papers").
+  app.post('/for-you/start', async (req, reply) => {
+    if (!req.user) throw new RuleError('signed-out', 'Sign in first: we mail you a link, no password needed.');
+    const user = req.user;
+    let followed = 0;
+    try {
+      for (const cat of fieldList(req, 'category', 100)) if (await c.interests.follow(user, 'category', cat)) followed++;
+      const authors = (field(req, 'authors') ?? '').split(/\r?\n/).map((a) => a.trim()).filter((a) => a !== '');
+      if (authors.length > 100) throw new RuleError('invalid', 'Name at most 100 authors at once.');
+      for (const a of authors) if (await c.interests.follow(user, 'author', a)) followed++;
+    } catch (e) {
+      if (!(e instanceof RuleError) || e.kind !== 'invalid') throw e;
+      return interestsPage(req, reply, user, { error: e.message }, 400);
+    }
+    const seeds = field(req, 'seeds') ?? '';
+    let seeded = 0;
+    const unmatched: StartResult['unmatched'] = [];
+    if (seeds.trim() !== '') {
+      // TODO(issue 6): BibTeX and DOIs through the list importer once it lands.
+      const listId = (await c.readingLists.mine(user)).find((l) => l.name === 'Seed papers')?.id ?? (await c.readingLists.create(user, 'Seed papers'));
+      for (const token of seeds.split(/[\s,;]+/).filter((t) => t !== '')) {
+        const id = parsePaperId(token)?.id;
+        if (!id) unmatched.push({ entry: token.slice(0, 100), reason: 'not an arXiv id' });
+        else if (!(await c.store.papers.getById(id))) unmatched.push({ entry: id, reason: 'not in this Paperboy’s corpus' });
+        else if (await c.readingLists.add(user, listId, id)) seeded++;
+      }
+    }
+    return interestsPage(req, reply, user, { started: { followed, seeded, unmatched } });
+  });
+
 }

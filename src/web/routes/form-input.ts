@@ -30,3 +30,10 @@ export function localPath(raw: string | undefined, fallback = '/'): string {
 export function wantsJson(req: FastifyRequest): boolean {
   return (req.headers.accept ?? '').startsWith('application/json');
 }
+
+/** Every string value of a repeated form field (checkboxes), at most `max`. */
+export function fieldList(req: FastifyRequest, name: string, max = 500): string[] {
+  const v = ((req.body ?? {}) as Fields)[name];
+  const all = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return all.filter((x): x is string => typeof x === 'string').slice(0, max);
+}

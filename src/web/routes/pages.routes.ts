@@ -164,6 +164,8 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const similar = deps.search ? ((await deps.search.similar(parsed.id, SIMILAR_ON_PAGE)) ?? []).map((hit) => ({ card: presentCard(hit), reason: hit.reason })) : [];
     const math = model.math || Boolean(thread?.math) || similar.some((s) => s.card.math);
     const save = c && req.user ? { lists: await c.readingLists.mine(req.user), holding: await c.store.readingLists.listsHolding(req.user.id, parsed.id) } : undefined;
-    return sendHtml(req, reply, h(PaperView, { model, thread, hidden, similar, save }), { math, paperIds: [parsed.id], store: c?.store });
+    const follows = c && req.user ? await c.interests.follows(req.user) : undefined;
+    const follow = follows ? { authors: view.paper.authors, categories: view.paper.categories, followed: new Set([...follows.authors, ...follows.categories]), done: queryString(req, 'followed') === '1' } : undefined;
+    return sendHtml(req, reply, h(PaperView, { model, thread, hidden, similar, save, follow }), { math, paperIds: [parsed.id], store: c?.store });
   });
 }

@@ -1,32 +1,216 @@
-/** "For you": recent papers picked from what the member upvoted and saved, each with its reason. */
+/** "For you": recent papers picked from the member's upvotes, saves and follows, each with its reason; and their interests. */
+import type { Follows, RecommendationBasis } from '../../store/interest.repository.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
+import { CsrfField, FormError, FormOk, PostButton } from './components/forms.js';
 import { PaperCard } from './components/paper-card.js';
 import { Layout } from './layout.js';
 
-export function ForYouView({ items, math }: { items: Array<{ card: PaperCardModel; reason: string }> | null; math: boolean }) {
+export interface ForYouItem {
+  card: PaperCardModel;
+  reason: string;
+  basis: RecommendationBasis;
+}
+
+/** The reason under a recommendation, with a link to the liked paper it is closest to. */
+function Reason({ basis, reason }: { basis: RecommendationBasis; reason: string }) {
+  if (basis.author || !basis.paperId) return <>{reason.charAt(0).toUpperCase() + reason.slice(1)}</>;
+  return (
+    <>
+      Because you {basis.how} <a href={`/papers/${basis.paperId}`}>“{basis.paperTitle ?? basis.paperId}”</a>
+      {basis.terms && basis.terms.length > 0 ? <> · shared terms: {basis.terms.join(', ')}</> : null}
+      {basis.category ? <> · in {basis.category}, which you follow</> : null}
+    </>
+  );
+}
+
+export function ForYouView({
+  items,
+  math,
+  computedAt,
+  dismissed,
+  windowDays,
+  categories,
+}: {
+  items: ForYouItem[] | null;
+  math: boolean;
+  computedAt: string | null;
+  dismissed?: { paperId: string; title: string } | undefined;
+  windowDays: number;
+  categories: Array<{ value: string; count: number }>;
+}) {
   return (
     <Layout title="For you" math={math} scripts={['/static/app.js']}>
       <header class="period-header">
         <p class="period-kind">For you</p>
         <h1>Papers for you</h1>
-        <p class="muted">Recent papers close to what you upvoted and saved to your reading lists.</p>
-      </header>
-      {items === null ? (
-        <p class="empty-state">
-          Nothing to go on yet: upvote a few papers or save them to a <a href="/lists">reading list</a>, and this page fills with papers like them.
+        <p class="muted">
+          Papers of the last {windowDays} feed days, ranked from what you upvoted, saved and follow. <a href="/for-you/interests">Your interests</a>
+          {computedAt ? <> · updated {computedAt.slice(0, 16).replace('T', ' ')} UTC</> : null} · <a href="/api/for-you">JSON</a>
         </p>
+      </header>
+      {dismissed ? (
+        <FormOk>
+          Hidden “{dismissed.title}”; papers like it move down.{' '}
+          <PostButton action="/for-you/undismiss" fields={{ paperId: dismissed.paperId }} class="link-button">
+            Undo
+          </PostButton>
+        </FormOk>
+      ) : null}
+      {items === null ? (
+        <section class="empty-state">
+          <p>Nothing to go on yet. Upvote a few papers, save them to a <a href="/lists">reading list</a>, or tell us what you read:</p>
+          <ColdStart categories={categories} follows={{ authors: [], categories: [] }} />
+        </section>
       ) : items.length === 0 ? (
-        <p class="empty-state">No recent papers are close to what you liked. Come back after the next announcement.</p>
+        <p class="empty-state">No recent papers are close to what you liked. Come back after the next announcement, or <a href="/for-you/interests">follow more authors and categories</a>.</p>
       ) : (
         <ol class="paper-list">
-          {items.map(({ card, reason }, i) => (
+          {items.map(({ card, reason, basis }, i) => (
             <li key={card.id}>
               <PaperCard card={card} rank={i + 1} />
-              <p class="reason muted">{reason}</p>
+              <p class="reason muted">
+                <Reason basis={basis} reason={reason} />{' '}
+                <PostButton action="/for-you/dismiss" fields={{ paperId: card.id }} class="link-button" label={`Not interested: ${card.id}`}>
+                  Not interested
+                </PostButton>
+              </p>
             </li>
           ))}
         </ol>
       )}
+    </Layout>
+  );
+}
+
+/** Cold start: pick categories, name authors, paste arXiv ids or a BibTeX file. */
+function ColdStart({ categories, follows }: { categories: Array<{ value: string; count: number }>; follows: Follows }) {
+  return (
+    <form method="post" action="/for-you/start" class="stacked-form cold-start">
+      <CsrfField />
+      {categories.length > 0 ? (
+        <fieldset>
+          <legend>Categories you read</legend>
+          <ul class="category-picks">
+            {categories.map((c) => (
+              <li key={c.value}>
+                <label>
+                  <input type="checkbox" name="category" value={c.value} checked={follows.categories.includes(c.value)} /> {c.value} <span class="muted">({c.count} recent)</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      ) : null}
+      <label for="start-authors">Authors you follow (one per line, as written on their papers)</label>
+      <textarea id="start-authors" name="authors" rows={3} maxlength={5000} placeholder="Yoshua Bengio"></textarea>
+      <label for="start-seeds">Papers you liked: arXiv ids, arXiv links or DOIs, or BibTeX entries (saved to a list named “Seed papers”)</label>
+      <textarea id="start-seeds" name="seeds" rows={4} maxlength={200000} placeholder="2505.20278, https://arxiv.org/abs/1706.03762"></textarea>
+      <button type="submit" class="primary-button">
+        Start my feed
+      </button>
+    </form>
+  );
+}
+
+export interface StartResult {
+  followed: number;
+  seeded: number;
+  unmatched: Array<{ entry: string; reason: string }>;
+}
+
+export function InterestsView({
+  follows,
+  dismissed,
+  categories,
+  error,
+  started,
+}: {
+  follows: Follows;
+  dismissed: Array<{ paperId: string; title: string }>;
+  categories: Array<{ value: string; count: number }>;
+  error?: string | undefined;
+  started?: StartResult | undefined;
+}) {
+  return (
+    <Layout title="Your interests">
+      <section class="form-page">
+        <h1>Your interests</h1>
+        <p class="muted">
+          What <a href="/for-you">For you</a> ranks by, besides your upvotes and <a href="/lists">reading lists</a>.
+        </p>
+        <FormError message={error} />
+        {started ? (
+          <FormOk>
+            Followed {started.followed} new {started.followed === 1 ? 'author or category' : 'authors and categories'}; saved {started.seeded} {started.seeded === 1 ? 'paper' : 'papers'} to “Seed papers”. <a href="/for-you">See your feed</a>.
+          </FormOk>
+        ) : null}
+        {started && started.unmatched.length > 0 ? (
+          <details open>
+            <summary>{started.unmatched.length} entries not found here</summary>
+            <ul>
+              {started.unmatched.map((u, i) => (
+                <li key={i}>
+                  <code>{u.entry}</code>: {u.reason}
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
+
+        <h2>Authors you follow</h2>
+        {follows.authors.length === 0 ? <p class="muted">None yet.</p> : null}
+        <ul class="plain-list">
+          {follows.authors.map((a) => (
+            <li key={a}>
+              <a href={`/search?q=${encodeURIComponent(`author:"${a}"`)}`}>{a}</a>{' '}
+              <PostButton action="/follows/remove" fields={{ kind: 'author', value: a }} class="link-button" label={`Unfollow ${a}`}>
+                Unfollow
+              </PostButton>
+            </li>
+          ))}
+        </ul>
+        <form method="post" action="/follows" class="inline-form">
+          <CsrfField />
+          <input type="hidden" name="kind" value="author" />
+          <label for="follow-author">Follow an author</label> <input id="follow-author" name="value" required maxlength={200} placeholder="Name as on their papers" />{' '}
+          <button type="submit">Follow</button>
+        </form>
+
+        <h2>Categories you follow</h2>
+        {follows.categories.length === 0 ? <p class="muted">None yet.</p> : null}
+        <ul class="plain-list">
+          {follows.categories.map((c) => (
+            <li key={c}>
+              <a href={`/search?q=${encodeURIComponent(`cat:${c}`)}`}>{c}</a>{' '}
+              <PostButton action="/follows/remove" fields={{ kind: 'category', value: c }} class="link-button" label={`Unfollow ${c}`}>
+                Unfollow
+              </PostButton>
+            </li>
+          ))}
+        </ul>
+        <form method="post" action="/follows" class="inline-form">
+          <CsrfField />
+          <input type="hidden" name="kind" value="category" />
+          <label for="follow-category">Follow a category</label> <input id="follow-category" name="value" required maxlength={41} placeholder="cs.LG" />{' '}
+          <button type="submit">Follow</button>
+        </form>
+
+        <h2>Add several at once</h2>
+        <ColdStart categories={categories} follows={follows} />
+
+        <h2>Not interested</h2>
+        {dismissed.length === 0 ? <p class="muted">You have not hidden any paper.</p> : null}
+        <ul class="plain-list">
+          {dismissed.map((d) => (
+            <li key={d.paperId}>
+              <a href={`/papers/${d.paperId}`}>{d.title}</a>{' '}
+              <PostButton action="/for-you/undismiss" fields={{ paperId: d.paperId, next: '/for-you/interests' }} class="link-button" label={`Show again: ${d.paperId}`}>
+                Show again
+              </PostButton>
+            </li>
+          ))}
+        </ul>
+      </section>
     </Layout>
   );
 }

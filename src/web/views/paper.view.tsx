@@ -4,7 +4,9 @@ import { PAGE_AUTHORS_SHOWN, type PaperCardModel, type PaperPageModel, paperHref
 import { useContext } from 'preact/hooks';
 import type { ThreadModel } from '../presenters/comment.presenter.js';
 import { ViewerContext } from '../viewer.js';
+import { PAPER_FOLLOW_AUTHORS } from '../../services/interest.service.js';
 import { CommentThread } from './components/comments.js';
+import { CsrfField, FormOk } from './components/forms.js';
 import { SaveToList } from './lists.view.js';
 import type { ReadingList } from '../../store/reading-list.repository.js';
 import { CardVotes, Categories } from './components/paper-card.js';
@@ -55,18 +57,64 @@ function SimilarPapers({ items }: { items: SimilarModel[] }) {
   );
 }
 
+export interface FollowModel {
+  authors: string[];
+  categories: string[];
+  /** What the member follows (authors and categories together). */
+  followed: Set<string>;
+  /** The member just saved this form. */
+  done: boolean;
+}
+
+/** Follow this paper's authors or categories: their new papers rank higher in "for you". */
+function FollowForm({ paperId, follow }: { paperId: string; follow: FollowModel }) {
+  const count = [...follow.authors, ...follow.categories].filter((x) => follow.followed.has(x)).length;
+  return (
+    <details class="follow-box" id="follow" open={follow.done}>
+      <summary>Follow authors or categories{count > 0 ? ` (${count} followed)` : ''}</summary>
+      <form method="post" action="/follows/paper">
+        <CsrfField />
+        <input type="hidden" name="paperId" value={paperId} />
+        <fieldset>
+          <legend>Authors</legend>
+          {follow.authors.slice(0, PAPER_FOLLOW_AUTHORS).map((a, i) => (
+            <label key={a} class="follow-choice">
+              <input type="checkbox" name="author" value={a} checked={follow.followed.has(a)} id={i === 0 ? 'follow-first' : undefined} /> {a}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Categories</legend>
+          {follow.categories.map((c) => (
+            <label key={c} class="follow-choice">
+              <input type="checkbox" name="category" value={c} checked={follow.followed.has(c)} /> {c}
+            </label>
+          ))}
+        </fieldset>
+        <button type="submit" class="secondary-button">
+          Save follows
+        </button>{' '}
+        <a href="/for-you/interests">All your interests</a>
+        {follow.done ? <FormOk>Saved. New papers by them rank higher in <a href="/for-you">For you</a>.</FormOk> : null}
+      </form>
+    </details>
+  );
+}
+
 export function PaperView({
   model,
   thread,
   hidden,
   similar,
   save,
+  follow,
 }: {
   model: PaperPageModel;
   thread?: ThreadModel | undefined;
   hidden?: boolean;
   similar?: SimilarModel[];
   save?: { lists: ReadingList[]; holding: number[] } | undefined;
+  follow?: FollowModel | undefined;
 }) {
   const m = model;
   const viewer = useContext(ViewerContext);
@@ -142,6 +190,7 @@ export function PaperView({
         ) : null}
 
         {save ? <SaveToList paperId={m.id} lists={save.lists} holding={save.holding} /> : null}
+        {follow ? <FollowForm paperId={m.id} follow={follow} /> : null}
         <section class="abstract" aria-labelledby="abstract-heading">
           <h2 id="abstract-heading">Abstract</h2>
           <p>

@@ -1,0 +1,240 @@
+/**
+ * "For you" signals (issue 6) on SQLite and PostgreSQL: following authors and categories (from a paper page and the
+ * interests page), the cold start (categories, authors, pasted seed papers), "not interested" with undo, the JSON API,
+ * the per-member cache and the refresh job. Then, with real embeddings, that a dismissed paper pushes its look-alikes down.
+ */
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PaperInput } from '../src/domain/paper.js';
+import { ArraySource } from '../src/ingest/array.source.js';
+import { OpenAiEmbedder } from '../src/search/embedders/openai.js';
+import { IndexSync } from '../src/search/index-sync.js';
+import { TextIndex } from '../src/search/text-index.js';
+import { VectorIndex } from '../src/search/vector-index.js';
+import { PaperImporter } from '../src/services/paper-importer.js';
+import { RecommendationService, sharedTerms } from '../src/services/recommendation.service.js';
+import type { Store } from '../src/store/store.js';
+import { seededApp, sqliteStore, tempDir } from './helpers/app.js';
+import { dialects } from './helpers/db.js';
+import { type EmbeddingsServer, startEmbeddingsServer } from './helpers/embeddings-server.js';
+import { signedInMember, WebClient } from './helpers/web-client.js';
+
+/** Twelve more papers in the seed's last two weeks (the "for you" window), in three categories. */
+const WINDOW_PAPERS = Array.from({ length: 12 }, (_, i) => ({
+  id: `2509.${String(90001 + i)}`,
+  title: `Window paper ${i + 1} on ${['grokking dynamics', 'language model evaluation', 'image segmentation'][i % 3]}`,
+  abstract: 'We study something carefully.',
+  authors: [i % 4 === 0 ? 'Yuandong Tian' : `Author ${i + 1}`, 'Co Author'],
+  categories: [['cs.LG'], ['cs.CL', 'cs.LG'], ['cs.CV']][i % 3],
+  published: `2025-09-${String(18 + i).padStart(2, '0')}`,
+}));
+
+const userId = async (store: Store, email: string) => (await store.accounts.userByEmail(email))!.id;
+
+describe.each(dialects)('"for you" signals on $name', ({ name, available, open }) => {
+  describe.runIf(available)(`for you (${name})`, () => {
+    let app: FastifyInstance;
+    let store: Store;
+    let recs: RecommendationService;
+    // The seed's latest days (to 2025-09-30) are the "for you" window.
+    const windowItems = () => store.feed.list({ from: '2025-09-17', to: '2025-09-30', sort: 'trending', limit: 500, offset: 0 });
+    beforeAll(async () => {
+      ({ app, store } = await seededApp({ store: await open(), papers: WINDOW_PAPERS }));
+      recs = new RecommendationService(store, null);
+    });
+    afterAll(() => app?.close());
+
+    it('follows a paper’s authors and categories from its page, and unfollows them the same way', async () => {
+      const ana = await signedInMember(app, store, `fy-ana-${name}@example.org`, { name: 'Ana' });
+      const paper = (await windowItems())[0]!.paper;
+      const page = await ana.get(`/papers/${paper.id}`);
+      expect(page.body).toContain('Follow authors or categories');
+      const res = await ana.post('/follows/paper', { paperId: paper.id, author: [paper.authors[0]!], category: [paper.categories[0]!] });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/papers/${paper.id}?followed=1#follow`);
+      expect(await store.interests.follows(await userId(store, `fy-ana-${name}@example.org`))).toEqual({ authors: [paper.authors[0]], categories: [paper.categories[0]] });
+      const after = (await ana.get(`/papers/${paper.id}?followed=1`)).body;
+      expect(after).toContain('(2 followed)');
+      expect(after).toContain('Saved. New papers by them rank higher');
+
+      // The paper they follow an author of comes first, saying why.
+      const mine = (await recs.forYou(await userId(store, `fy-ana-${name}@example.org`), 50))!;
+      expect(mine[0]!.item.paper.authors).toContain(paper.authors[0]);
+      expect(mine[0]!.reason).toBe(`by ${paper.authors[0]}, whom you follow`);
+      expect(mine.every((r) => r.item.paper.authors.includes(paper.authors[0]!) || r.item.paper.categories.includes(paper.categories[0]!))).toBe(true);
+
+      await ana.post('/follows/paper', { paperId: paper.id });
+      expect(await store.interests.follows(await userId(store, `fy-ana-${name}@example.org`))).toEqual({ authors: [], categories: [] });
+    });
+
+    it('starts a new member’s feed from picked categories, named authors and pasted seed papers', async () => {
+      const email = `fy-ben-${name}@example.org`;
+      const ben = await signedInMember(app, store, email, { name: 'Ben' });
+      const empty = (await ben.get('/for-you')).body;
+      expect(empty).toContain('Nothing to go on yet');
+      expect(empty).toContain('name="category" value="cs.LG"'); // categories of the recent window are offered
+      const res = await ben.post('/for-you/start', {
+        category: ['cs.CL'],
+        authors: 'Yuandong Tian\n\n  Ada Lovelace  \n',
+        seeds: '2505.20278, https://arxiv.org/abs/2502.04667v2\n0704.0001 not-an-id',
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('Followed 3 new authors and categories; saved 2 papers to “Seed papers”.');
+      expect(res.body).toMatch(/2 entries not found here/);
+      expect(res.body).toContain('0704.0001');
+      const id = await userId(store, email);
+      const follows = await store.interests.follows(id);
+      expect([follows.authors.sort(), follows.categories]).toEqual([['Ada Lovelace', 'Yuandong Tian'], ['cs.CL']]);
+      const lists = await store.readingLists.ofUser(id);
+      expect(lists.map((l) => [l.name, l.size])).toEqual([['Seed papers', 2]]);
+
+      const feed = (await ben.get('/for-you')).body;
+      expect(feed).not.toContain('Nothing to go on yet');
+      expect(feed).toMatch(/whom you follow|which you follow|like papers you liked/);
+
+      // The interests page lists them, and unfollowing works.
+      const interests = (await ben.get('/for-you/interests')).body;
+      expect(interests).toContain('Ada Lovelace');
+      expect((await ben.post('/follows/remove', { kind: 'author', value: 'Ada Lovelace' })).statusCode).toBe(303);
+      expect((await store.interests.follows(id)).authors).toEqual(['Yuandong Tian']);
+      expect((await ben.post('/follows', { kind: 'category', value: 'math.AG' })).statusCode).toBe(303);
+      expect((await store.interests.follows(id)).categories).toEqual(['cs.CL', 'math.AG']);
+    });
+
+    it('refuses bad follows with a clear message, and cross-site or signed-out posts', async () => {
+      const cy = await signedInMember(app, store, `fy-cy-${name}@example.org`, { name: 'Cy' });
+      await cy.get('/for-you/interests');
+      const bad = await cy.post('/follows', { kind: 'category', value: '<script>alert(1)</script>' });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.body).toContain('is not an arXiv category');
+      expect(bad.body).not.toContain('<script>alert(1)</script>');
+      expect((await cy.post('/follows', { kind: 'venue', value: 'NeurIPS' })).statusCode).toBe(400);
+      expect((await cy.post('/follows', { kind: 'author', value: 'x'.repeat(201) })).statusCode).toBe(400);
+      expect((await cy.post('/follows', { kind: 'author', value: 'Someone' }, { csrf: false })).statusCode).toBe(403);
+      expect((await new WebClient(app).post('/for-you/dismiss', { paperId: '2505.20278' }, { csrf: false })).statusCode).toBe(403);
+      expect((await new WebClient(app).get('/for-you/interests')).statusCode).toBe(303);
+    });
+
+    it('hides a paper the member is not interested in, with undo, and serves the same list as JSON', async () => {
+      const email = `fy-dee-${name}@example.org`;
+      const dee = await signedInMember(app, store, email, { name: 'Dee' });
+      await dee.post('/follows', { kind: 'category', value: 'cs.LG' });
+      const first = (await dee.get('/api/for-you?limit=5')).json() as { items: Array<{ id: string; score: number; reason: string }>; computedAt: string };
+      expect(first.items).toHaveLength(5);
+      expect(first.items[0]!.reason).toBe('in cs.LG, which you follow');
+      const top = first.items[0]!.id;
+
+      await dee.get('/for-you');
+      const res = await dee.post('/for-you/dismiss', { paperId: top });
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toBe(`/for-you?dismissed=${top}`);
+      const page = (await dee.get(res.headers.location as string)).body;
+      expect(page).toContain('papers like it move down');
+      expect(page).not.toContain(`data-paper-id="${top}"`);
+      expect(((await dee.get('/api/for-you')).json() as { items: Array<{ id: string }> }).items.map((i) => i.id)).not.toContain(top);
+      expect((await dee.get('/for-you/interests')).body).toContain(`Show again: ${top}`);
+
+      await dee.post('/for-you/undismiss', { paperId: top });
+      expect(((await dee.get('/api/for-you?limit=5')).json() as { items: Array<{ id: string }> }).items[0]!.id).toBe(top);
+
+      // JSON: signed out 401, bad limits 400.
+      expect((await new WebClient(app).get('/api/for-you')).statusCode).toBe(401);
+      expect((await dee.get('/api/for-you?limit=0')).statusCode).toBe(400);
+      expect((await dee.get('/api/for-you?limit=51')).statusCode).toBe(400);
+    });
+
+    it('caches each member’s list, recomputes it when their signals change, and refreshes everyone in a job', async () => {
+      const email = `fy-eve-${name}@example.org`;
+      const eve = await signedInMember(app, store, email, { name: 'Eve' });
+      const id = await userId(store, email);
+      await eve.post('/follows', { kind: 'category', value: 'cs.CL' });
+      const a = (await eve.get('/api/for-you')).json() as { computedAt: string; items: Array<{ id: string }> };
+      const cached = await store.interests.cached(id);
+      expect(cached!.items.map((i) => i.id).slice(0, a.items.length)).toEqual(a.items.map((i) => i.id));
+      expect(cached!.feedDay).toBe(await store.feed.latestDate());
+      // Served from the cache while nothing changed…
+      expect(((await eve.get('/api/for-you')).json() as { computedAt: string }).computedAt).toBe(a.computedAt);
+      // …and recomputed after a vote.
+      await new Promise((r) => setTimeout(r, 5));
+      await eve.get(`/papers/${a.items[0]!.id}`);
+      await eve.post(`/papers/${a.items[0]!.id}/vote`, { action: 'up' });
+      const b = (await eve.get('/api/for-you')).json() as { computedAt: string; items: Array<{ id: string }> };
+      expect(b.computedAt).not.toBe(a.computedAt);
+      expect(b.items.map((i) => i.id)).not.toContain(a.items[0]!.id);
+
+      // The job: every member with signals; a second run finds them all fresh.
+      const all = await recs.refreshAll();
+      expect(all.members).toBeGreaterThanOrEqual(3);
+      const again = await recs.refreshAll();
+      expect(again).toEqual({ members: all.members, refreshed: 0 });
+      expect((await recs.refreshAll({ force: true })).refreshed).toBe(all.members);
+    });
+
+    it('forgets a deleted member’s follows, dismissals and cached recommendations', async () => {
+      const email = `fy-fay-${name}@example.org`;
+      const fay = await signedInMember(app, store, email, { name: 'Fay' });
+      const id = await userId(store, email);
+      await fay.post('/follows', { kind: 'author', value: 'Yuandong Tian' });
+      await fay.post('/for-you/dismiss', { paperId: '2505.20278' });
+      await fay.get('/api/for-you');
+      expect(await store.interests.cached(id)).not.toBeNull();
+      await store.accounts.deleteUser(id);
+      expect(await store.interests.follows(id)).toEqual({ authors: [], categories: [] });
+      expect(await store.interests.dismissed(id, 10)).toEqual([]);
+      expect(await store.interests.cached(id)).toBeNull();
+    });
+  });
+});
+
+describe('"for you" with embeddings', () => {
+  const paper = (id: string, title: string, categories = ['cs.LG']): PaperInput => ({
+    id, title, abstract: 'A study.', authors: ['A B'], categories, published: '2025-05-26', updated: null, version: 1, comment: null,
+    journalRef: null, doi: null, links: { abs: null, pdf: null, code: null, project: null }, feed: { date: '2025-05-26', submittedBy: null, upvotes: 0 },
+  });
+  let server: EmbeddingsServer;
+  let store: Store;
+  let index: TextIndex;
+  let recs: RecommendationService;
+  beforeAll(async () => {
+    server = await startEmbeddingsServer();
+    store = await sqliteStore();
+    await new PaperImporter(store).run(
+      new ArraySource([
+        paper('2505.00001', 'Learning to learn'),
+        paper('2505.00002', 'Fast car detection', ['cs.CV']),
+        paper('2505.00003', 'Quick automobile learning'),
+        paper('2505.00004', 'Galaxy learning with stars', ['astro-ph.GA']),
+      ]),
+    );
+    index = TextIndex.open(path.join(tempDir(), 'search.db'));
+    const embedder = await OpenAiEmbedder.connect({ url: server.url, model: 'toy' });
+    const semantic = { embedder, vectors: new VectorIndex(index.database, embedder.dimensions, embedder.id) };
+    await new IndexSync(store, index, semantic).syncOnce();
+    recs = new RecommendationService(store, semantic);
+  });
+  afterAll(async () => {
+    index?.close();
+    await store?.close();
+    await server?.close();
+  });
+
+  it('names the liked paper and the terms shared, and pushes down papers closer to a dismissed one', async () => {
+    const user = await store.accounts.findOrCreateUser('emb@example.org', new Date('2025-01-01T00:00:00Z'));
+    await store.votes.setPaperVote(user.id, '2505.00001', true, new Date().toISOString());
+    const before = (await recs.forYou(user.id, 10))!;
+    expect(before.map((r) => r.item.paper.id)).toEqual(['2505.00003', '2505.00004', '2505.00002']);
+    expect(before[1]!.reason).toBe('because you upvoted “Learning to learn” · shared terms: learning');
+    expect(before[1]!.basis).toMatchObject({ paperId: '2505.00001', how: 'upvoted', terms: ['learning'] });
+
+    // "Quick automobile learning" is closer to the dismissed "Fast car detection" than to anything liked: it falls.
+    await store.interests.dismiss(user.id, '2505.00002', new Date().toISOString());
+    const after = (await recs.forYou(user.id, 10))!;
+    expect(after.map((r) => r.item.paper.id)).toEqual(['2505.00004', '2505.00003']);
+  });
+
+  it('finds shared terms across plurals and ignores function words', () => {
+    expect(sharedTerms({ title: 'Scaling laws for the transformers' }, { title: 'A transformer', abstract: 'New scaling law and more.' })).toEqual(['scaling', 'laws', 'transformers']);
+    expect(sharedTerms({ title: 'On the with' }, { title: 'On the with', abstract: '' })).toEqual([]);
+  });
+});
