@@ -69,6 +69,11 @@ export const HYBRID_WEIGHTS = {
   semantic: 1,
 };
 
+/** Papers of a set (a reading list) that stand for it in similarToMany: the first ones, in the set's order. */
+export const SIMILAR_TO_MANY_SEEDS = 200;
+/** Of those, how many also get a neighbour search (or a title-words search) of their own; the rest count via the centroid. */
+export const SIMILAR_TO_MANY_QUERIES = 30;
+
 /** Fewest query words for the title rule (titleMatchesFirst), and how many of the best keyword matches it looks at. */
 export const TITLE_MATCH_MIN_WORDS = 3;
 const TITLE_MATCH_CANDIDATES = 10;
@@ -221,6 +226,82 @@ export class SearchService {
       .slice(0, limit + 5);
     const presented = await this.present(ranked.map((r) => ({ paperId: r.id, titleMarked: '', snippetMarked: null })));
     const byId = new Map(ranked.map((r) => [r.id, r]));
+    return presented.slice(0, limit).map((h) => ({ ...h, titleMarked: h.paper.title, score: Math.round(byId.get(h.paper.id)!.score * 10_000) / 10_000, reason: byId.get(h.paper.id)!.reason }));
+  }
+
+  /**
+   * Papers like a set of papers (a reading list's "more like these"), without the set's own papers. With semantic
+   * search, a candidate scores the mean of its similarity to the closest paper of the set and to the set's centroid (the
+   * normalised mean of their vectors): close to one of them counts, close to the set as a whole counts as much; the
+   * reason names the closest one. Without vectors (or to fill up), papers sharing title words with the set's papers,
+   * ranked by reciprocal rank fusion over the set (k = 60, as in similar's fallback). Unknown ids are ignored; the
+   * first SIMILAR_TO_MANY_SEEDS papers of the set stand for it.
+   */
+  async similarToMany(paperIds: readonly string[], limit: number): Promise<Array<SearchHit & { score: number; reason: string }>> {
+    const seeds = await this.store.papers.getByIds([...new Set(paperIds)].slice(0, SIMILAR_TO_MANY_SEEDS));
+    if (seeds.length === 0) return [];
+    const inSet = new Set(paperIds);
+    const titleOf = new Map(seeds.map((p) => [p.id, p.title]));
+    const scored = new Map<string, { score: number; reason: string }>();
+    if (this.semantic) {
+      const { vectors } = this.semantic;
+      const seedVectors = [...vectors.vectorsOf(seeds.map((p) => p.id))];
+      if (seedVectors.length > 0) {
+        const d = seedVectors[0]![1].length;
+        const centroid = new Float32Array(d);
+        for (const [, v] of seedVectors) for (let j = 0; j < d; j++) centroid[j]! += v[j]!;
+        const norm = Math.hypot(...centroid);
+        if (norm > 0) for (let j = 0; j < d; j++) centroid[j]! /= norm;
+        // Candidates: the centroid's neighbours and each seed's own (the first SIMILAR_TO_MANY_QUERIES seeds).
+        const candidates = new Set<string>();
+        const k = limit * 3 + inSet.size;
+        if (norm > 0) for (const h of vectors.search(centroid, k)) candidates.add(h.paperId);
+        for (const [, v] of seedVectors.slice(0, SIMILAR_TO_MANY_QUERIES)) for (const h of vectors.search(v, limit + inSet.size)) candidates.add(h.paperId);
+        for (const id of inSet) candidates.delete(id);
+        const dot = (a: Float32Array, b: Float32Array) => {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += a[j]! * b[j]!;
+          return s;
+        };
+        for (const [id, v] of vectors.vectorsOf([...candidates])) {
+          let best = -Infinity;
+          let closest = '';
+          for (const [seedId, sv] of seedVectors) {
+            const s = dot(v, sv);
+            if (s > best) {
+              best = s;
+              closest = seedId;
+            }
+          }
+          const score = norm > 0 ? (best + dot(v, centroid)) / 2 : best;
+          scored.set(id, { score, reason: `close in meaning to “${titleOf.get(closest)}”` });
+        }
+      }
+    }
+    if (scored.size < limit) {
+      // Keyword fallback: each seed's title words, fused by reciprocal rank; the reason names the seed that ranked it best.
+      const fused = new Map<string, { score: number; best: number; seed: string }>();
+      for (const seed of seeds.slice(0, SIMILAR_TO_MANY_QUERIES)) {
+        const words = [...new Set(textWords(seed.title).filter((w) => w.length > 2))].slice(0, 12);
+        const parsed = parseQuery(words.join(' '));
+        if (!parsed.ok || words.length === 0) continue;
+        let rank = 0;
+        for (const id of this.index.rankedIds({ ...parsed.query, prefixLast: false }, limit * 2 + inSet.size, { any: true })) {
+          if (inSet.has(id) || scored.has(id)) continue;
+          const r = ++rank;
+          const f = fused.get(id) ?? { score: 0, best: Infinity, seed: seed.id };
+          f.score += 1 / (60 + r);
+          if (r < f.best) Object.assign(f, { best: r, seed: seed.id });
+          fused.set(id, f);
+        }
+      }
+      // Below any similarity score: meaning, when there is some, ranks first.
+      const floor = scored.size > 0 ? Math.min(...[...scored.values()].map((s) => s.score)) - 1 : 0;
+      for (const [id, f] of fused) scored.set(id, { score: floor + f.score, reason: `shares title words with “${titleOf.get(f.seed)}”` });
+    }
+    const ranked = [...scored].sort((a, b) => b[1].score - a[1].score).slice(0, limit + 5);
+    const presented = await this.present(ranked.map(([id]) => ({ paperId: id, titleMarked: '', snippetMarked: null })));
+    const byId = new Map(ranked);
     return presented.slice(0, limit).map((h) => ({ ...h, titleMarked: h.paper.title, score: Math.round(byId.get(h.paper.id)!.score * 10_000) / 10_000, reason: byId.get(h.paper.id)!.reason }));
   }
 

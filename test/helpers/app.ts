@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { JsonlFileSource } from '../../src/ingest/jsonl.source.js';
-import { IndexSync } from '../../src/search/index-sync.js';
+import { OpenAiEmbedder } from '../../src/search/embedders/openai.js';
+import { IndexSync, type SemanticParts } from '../../src/search/index-sync.js';
+import { VectorIndex } from '../../src/search/vector-index.js';
 import { TextIndex } from '../../src/search/text-index.js';
 import { FeedService } from '../../src/services/feed.service.js';
 import { SearchService } from '../../src/services/search.service.js';
@@ -47,6 +49,8 @@ export async function seededApp(
     rateLimitPerMinute?: number;
     /** Environment for the community part (SMTP_URL, ARXIV_API_URL, PAPERBOY_PUBLIC_URL, …); mail goes to an outbox folder by default. */
     env?: Record<string, string>;
+    /** An OpenAI-compatible embeddings server (helpers/embeddings-server.ts): semantic search and vector neighbours on. */
+    embeddingsUrl?: string;
   } = {},
 ): Promise<{ app: FastifyInstance; store: Store; index: TextIndex; sync: IndexSync; community: CommunityDeps; config: Config }> {
   const store = opts.store ?? (await sqliteStore());
@@ -59,12 +63,17 @@ export async function seededApp(
   await importFiles(store, SEED_PAPERS, ...files);
   const feed = new FeedService(store);
   const index = TextIndex.open(path.join(tempDir(), 'search.db'));
-  const sync = new IndexSync(store, index);
+  let semantic: SemanticParts | null = null;
+  if (opts.embeddingsUrl) {
+    const embedder = await OpenAiEmbedder.connect({ url: opts.embeddingsUrl, model: 'toy' });
+    semantic = { embedder, vectors: new VectorIndex(index.database, embedder.dimensions, embedder.id) };
+  }
+  const sync = new IndexSync(store, index, semantic);
   await sync.syncOnce();
   const config = loadConfig({ PAPERBOY_DATA: tempDir(), ARXIV_INTERVAL_MS: '0', ARXIV_API_URL: 'http://127.0.0.1:9/api/query', ...opts.env });
   const { community, close: closeMail } = await buildCommunity(store, config);
   const recommendations = new RecommendationService(store, null);
-  const app = await createApp({ feed, search: new SearchService(store, index), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community, recommendations });
+  const app = await createApp({ feed, search: new SearchService(store, index, semantic), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community, recommendations });
   app.addHook('onClose', async () => {
     closeMail();
     index.close();

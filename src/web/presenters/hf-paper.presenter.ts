@@ -12,7 +12,7 @@
  * The client reads `upvotes` as `paper.upvotes or upvotes`, so 0 would turn into None unless the top level repeats it.
  */
 import { createHash } from 'node:crypto';
-import type { FeedItem } from '../../store/feed.repository.js';
+import type { FeedItem, FeedState } from '../../store/feed.repository.js';
 import type { PaperRecord } from '../../store/paper.repository.js';
 import type { PaperView } from '../../services/feed.service.js';
 
@@ -139,4 +139,42 @@ export function presentHfPaper(view: PaperView): HfPaper {
     upvotes: view.upvotes,
     numComments: view.numComments,
   });
+}
+
+/**
+ * A stored paper in the flat shape of `GET /api/papers/{id}`, from its feed state (`feed.states`); papers outside the
+ * daily feed have no `submittedOnDaily*` and no upvotes.
+ */
+export function presentHfPaperRecord(paper: PaperRecord, state: FeedState | undefined): HfPaper {
+  return paperObject(paper, {
+    feedDate: state?.feedDate ?? null,
+    submittedBy: state?.submittedBy ?? null,
+    upvotes: state?.totalUpvotes ?? state?.upvotes ?? 0,
+    numComments: state?.numComments ?? 0,
+  });
+}
+
+/** One element of `GET /api/papers/{id}/similar` and `GET /api/lists/{id}/similar`. */
+export interface HfSimilarItem {
+  id: string;
+  title: string;
+  authors: Array<{ name: string }>;
+  publishedAt: string;
+  upvotes: number;
+  numComments: number;
+  score: number;
+  reason: string;
+}
+
+export function presentHfSimilar(h: { paper: PaperRecord; upvotes: number; numComments: number; score: number; reason: string }): HfSimilarItem {
+  return {
+    id: h.paper.id,
+    title: h.paper.title,
+    authors: h.paper.authors.map((name) => ({ name })),
+    publishedAt: hfDateTime(h.paper.published),
+    upvotes: h.upvotes,
+    numComments: h.numComments,
+    score: h.score,
+    reason: h.reason,
+  };
 }

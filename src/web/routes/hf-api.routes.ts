@@ -7,7 +7,7 @@ import { parsePaperId } from '../../domain/arxiv-id.js';
 import { dayPeriod, monthPeriod, type Period, weekPeriod } from '../../domain/period.js';
 import type { FeedSort } from '../../store/feed.repository.js';
 import { type AppDeps, HttpProblem, badRequest, notFound } from '../app.js';
-import { hfDateTime, presentHfDailyItem, presentHfPaper } from '../presenters/hf-paper.presenter.js';
+import { presentHfDailyItem, presentHfPaper, presentHfSimilar } from '../presenters/hf-paper.presenter.js';
 
 /** Short shared caching: the feed changes a few times a day, votes more often; ETags make revalidation cheap. */
 export const API_CACHE_CONTROL = 'public, max-age=60';
@@ -104,28 +104,26 @@ function errorMessageHeader(message: string): string {
   return message.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
 }
 
-const SIMILAR_MAX = 50;
+/** Most similar papers one request may ask for (`limit`). */
+export const SIMILAR_MAX = 50;
+
+/** `?limit=` of a similar-papers request: 1 to SIMILAR_MAX, 10 when absent. */
+export function similarLimit(req: FastifyRequest): number {
+  const rawLimit = (req.query as Record<string, unknown>).limit;
+  const limit = rawLimit === undefined ? 10 : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > SIMILAR_MAX) throw badRequest(`limit must be a whole number from 1 to ${SIMILAR_MAX}.`);
+  return limit;
+}
 
 async function similarRoute(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, raw: string) {
   const parsed = parsePaperId(raw);
   if (!parsed) throw badRequest(`${shown(raw)} is not a paper id; expected an arXiv id such as 2505.20278.`);
-  const rawLimit = (req.query as Record<string, unknown>).limit;
-  const limit = rawLimit === undefined ? 10 : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > SIMILAR_MAX) throw badRequest(`limit must be a whole number from 1 to ${SIMILAR_MAX}.`);
+  const limit = similarLimit(req);
   if (!deps.search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index, so it cannot find similar papers.');
   const hits = await deps.search.similar(parsed.id, limit);
   if (!hits) throw notFound(`There is no paper ${parsed.id} here.`);
   reply.header('Cache-Control', API_CACHE_CONTROL);
-  return hits.map((h) => ({
-    id: h.paper.id,
-    title: h.paper.title,
-    authors: h.paper.authors.map((name) => ({ name })),
-    publishedAt: hfDateTime(h.paper.published),
-    upvotes: h.upvotes,
-    numComments: h.numComments,
-    score: h.score,
-    reason: h.reason,
-  }));
+  return hits.map(presentHfSimilar);
 }
 
 export async function hfApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {

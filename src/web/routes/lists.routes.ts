@@ -10,8 +10,11 @@ import type { AppDeps, CommunityDeps } from '../app.js';
 import { badRequest, notFound } from '../errors.js';
 import { sendCitations, sendHtml } from '../page.js';
 import { paperHref, presentCard } from '../presenters/paper.presenter.js';
-import { ListView, MyListsView } from '../views/lists.view.js';
+import { ListSimilarView, ListView, MyListsView } from '../views/lists.view.js';
 import { field } from './form-input.js';
+
+/** Papers on a list's "More like these" page. */
+const SIMILAR_ON_LIST_PAGE = 20;
 
 function listId(raw: string): number {
   if (!/^\d{1,15}$/.test(raw)) throw notFound('There is no such list.');
@@ -122,6 +125,21 @@ export async function listRoutes(app: FastifyInstance, deps: AppDeps, c: Communi
     const view = await lists.view(req.user ?? null, listId(exported[1]!));
     if (!view) throw notFound('There is no such list, or it is private.');
     return sendCitations(reply, exported[2] as 'bib' | 'ris', view.papers, `paperboy-list-${view.list.id}`);
+  });
+
+  // "More like these": papers close to the list's, for whoever may see the list.
+  app.get<{ Params: { id: string } }>('/lists/:id/similar', async (req, reply) => {
+    const view = await lists.view(req.user ?? null, listId(req.params.id));
+    if (!view) throw notFound('There is no such list, or it is private.');
+    const hits = deps.search ? await deps.search.similarToMany(view.papers.map((p) => p.id), SIMILAR_ON_LIST_PAGE) : [];
+    const items = hits.map((hit) => ({ card: presentCard(hit), reason: hit.reason }));
+    const math = items.some((i) => i.card.math);
+    return sendHtml(req, reply, h(ListSimilarView, { list: view.list, items, math, available: deps.search !== undefined }), {
+      math,
+      paperIds: items.map((i) => i.card.id),
+      store: c.store,
+      cacheControl: view.list.public ? undefined : 'private, no-cache',
+    });
   });
 
   // Bulk import: pasted ids/DOIs/BibTeX and/or an uploaded .bib file. The form is multipart (a real upload works

@@ -4,6 +4,7 @@ import type { ReadingList } from '../../store/reading-list.repository.js';
 import { plural } from '../presenters/format.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
 import { CsrfField, FormError, FormOk, PostButton } from './components/forms.js';
+import { PaperCard } from './components/paper-card.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
 
@@ -126,6 +127,12 @@ export function ListView({
         {list.description ? <p>{list.description}</p> : null}
         <p class="export-links">
           Export: <a href={`${base}.bib`}>BibTeX</a> · <a href={`${base}.ris`}>RIS</a>
+          {cards.length > 0 ? (
+            <>
+              {' '}
+              · <a href={`${base}/similar`}>More like these</a>
+            </>
+          ) : null}
         </p>
         {imported ? <ImportSummary result={imported} /> : null}
         {cards.length === 0 ? <p class="empty-state">No papers yet{owner ? ': add them from a paper page ("Save to a list"), or import them below.' : '.'}</p> : null}
@@ -183,6 +190,37 @@ export function ListView({
           </>
         ) : null}
       </section>
+    </Layout>
+  );
+}
+
+/** "More like these": papers close to a list's papers, each with the list paper it is closest to. */
+export function ListSimilarView({ list, items, math, available }: { list: ReadingList; items: Array<{ card: PaperCardModel; reason: string }>; math: boolean; available: boolean }) {
+  return (
+    <Layout title={`More like “${list.name}”`} math={math} scripts={['/static/app.js']}>
+      <header class="period-header">
+        <p class="period-kind">
+          Reading list · <a href={`/lists/${list.id}`}>{list.name}</a>
+        </p>
+        <h1>More like these</h1>
+        <p class="muted">Papers close to the {plural(list.size, 'paper')} of this list, not in it already.</p>
+      </header>
+      {!available ? (
+        <p class="empty-state">This server runs without a search index, so it cannot find similar papers.</p>
+      ) : list.size === 0 ? (
+        <p class="empty-state">This list is empty: add papers to it first.</p>
+      ) : items.length === 0 ? (
+        <p class="empty-state">No papers here are close to this list's papers.</p>
+      ) : (
+        <ol class="paper-list">
+          {items.map(({ card, reason }, i) => (
+            <li key={card.id}>
+              <PaperCard card={card} rank={i + 1} />
+              <p class="reason muted">{reason}</p>
+            </li>
+          ))}
+        </ol>
+      )}
     </Layout>
   );
 }
