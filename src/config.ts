@@ -52,6 +52,8 @@ export interface Config {
   submissionMaxAgeDays: number;
   /** Submissions per member per 24 hours. */
   submissionsPerDay: number;
+  /** Refresh every member's "for you" inside `paperboy serve` (else `paperboy worker` does it). */
+  recommendationsJob: boolean;
   digest: {
     /** Run the digest job inside `paperboy serve` (else run `paperboy worker`). */
     job: boolean;
@@ -114,6 +116,7 @@ const schema = z.object({
   PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
   DIGEST_JOB: boolish.default(true),
+  RECOMMENDATIONS_JOB: boolish.default(true),
   DIGEST_SEND_HOUR_UTC: z.coerce.number({ message: 'expected an hour 0–23' }).int().min(0, 'expected an hour 0–23').max(23, 'expected an hour 0–23').default(6),
   DIGEST_WEEKLY_DAY: z.enum(WEEKDAYS, { message: `expected ${WEEKDAYS.join(', ')}` }).default('monday'),
   DIGEST_LEASE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(100, 'expected at least 100 ms').default(300_000),
@@ -184,6 +187,7 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     publicUrl: (c.PAPERBOY_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     submissionMaxAgeDays: c.SUBMISSION_MAX_AGE_DAYS,
     submissionsPerDay: c.SUBMISSIONS_PER_DAY,
+    recommendationsJob: c.RECOMMENDATIONS_JOB,
     digest: {
       job: c.DIGEST_JOB,
       sendHourUtc: c.DIGEST_SEND_HOUR_UTC,

@@ -16,6 +16,7 @@ import { PaperImporter } from './services/paper-importer.js';
 import { openDatabase } from './store/db.js';
 import { PoliteHttpClient } from './ingest/http-client.js';
 import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from './jobs/digest.job.js';
+import { startRecommendationRefresh } from './jobs/recommendations.job.js';
 import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
 import { DigestService } from './services/digest.service.js';
 import { InterestService } from './services/interest.service.js';
@@ -140,8 +141,15 @@ export async function buildServer(config: Config) {
   const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
   const stopDigests = config.digest.job ? startDigestJob(community.digests, DIGEST_JOB_INTERVAL_MS, (e) => app.log.error({ err: e }, 'digest job failed; retrying next time')) : async () => {};
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));
+  const stopRecs = config.recommendationsJob
+    ? startRecommendationRefresh(recommendations, {
+        onError: (e) => app.log.error({ err: e }, '"for you" refresh failed; retrying next time'),
+        onDone: (r) => app.log.info(r, '"for you" refreshed'),
+      })
+    : async () => {};
   app.addHook('onClose', async () => {
     stopSync();
+    await stopRecs();
     await stopRecount();
     await stopDigests();
     built.close();

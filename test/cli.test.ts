@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_87K, SEED_PAPERS, tempDir } from './helpers/app.js';
 import { PG_TEST_URL, POSTGRES_AVAILABLE } from './helpers/db.js';
 import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
+import { openDatabase } from '../src/store/db.js';
+import { Store } from '../src/store/store.js';
 
 const exec = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, '../bin/paperboy.mjs');
@@ -118,6 +120,28 @@ describe('paperboy CLI', () => {
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();
     }
+  });
+
+  it('refreshes every member\'s "for you" and shows one member\'s list with reasons', async () => {
+    const data = tempDir();
+    expect((await paperboy(['ingest', SEED_PAPERS, '--data', data])).code).toBe(0);
+    const store = new Store(openDatabase({ dialect: 'sqlite', file: path.join(data, 'paperboy.db') }));
+    const user = await store.accounts.findOrCreateUser('reader@example.org', new Date('2025-01-01T00:00:00Z'));
+    await store.votes.setPaperVote(user.id, '2509.21519', true, new Date().toISOString());
+    await store.interests.follow(user.id, 'category', 'cs.LG', new Date().toISOString());
+    await store.close();
+    const first = await paperboy(['recs', 'refresh', '--data', data], { PAPERBOY_EMBEDDER: 'none' });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/"For you" refreshed: 1 of 1 members recomputed in [\d.]+ s/);
+    expect(count(data, 'select count(*) n from recommendation_cache')).toBe(1);
+    const again = await paperboy(['recs', 'refresh', '--data', data], { PAPERBOY_EMBEDDER: 'none' });
+    expect(again.stdout).toMatch(/0 of 1 members recomputed/);
+    const shown = await paperboy(['recs', 'show', 'reader@example.org', '--limit', '3', '--data', data], { PAPERBOY_EMBEDDER: 'none' });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/ {2}1\. \S+ {2}[\d.]+ {2}.+\n {6}in cs\.LG, which you follow/);
+    const unknown = await paperboy(['recs', 'show', 'nobody@example.org', '--data', data], { PAPERBOY_EMBEDDER: 'none' });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('No member has the address nobody@example.org');
   });
 
   it('explains a missing file and an empty command', async () => {

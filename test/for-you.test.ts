@@ -12,6 +12,7 @@ import { OpenAiEmbedder } from '../src/search/embedders/openai.js';
 import { IndexSync } from '../src/search/index-sync.js';
 import { TextIndex } from '../src/search/text-index.js';
 import { VectorIndex } from '../src/search/vector-index.js';
+import { startRecommendationRefresh } from '../src/jobs/recommendations.job.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { RecommendationService, sharedTerms } from '../src/services/recommendation.service.js';
 import type { Store } from '../src/store/store.js';
@@ -169,6 +170,20 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       const again = await recs.refreshAll();
       expect(again).toEqual({ members: all.members, refreshed: 0 });
       expect((await recs.refreshAll({ force: true })).refreshed).toBe(all.members);
+    });
+
+    it('runs the refresh job on a timer and stops it cleanly', async () => {
+      const gus = await signedInMember(app, store, `fy-gus-${name}@example.org`, { name: 'Gus' });
+      await gus.post('/follows', { kind: 'category', value: 'cs.CV' });
+      const id = await userId(store, `fy-gus-${name}@example.org`);
+      expect(await store.interests.cached(id)).toBeNull();
+      const runs: Array<{ members: number; refreshed: number }> = [];
+      const stop = startRecommendationRefresh(recs, { firstRunMs: 5, intervalMs: 60_000, onDone: (r) => runs.push(r) });
+      for (let i = 0; i < 200 && runs.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      await stop();
+      expect(runs).toHaveLength(1);
+      expect(runs[0]!.refreshed).toBeGreaterThanOrEqual(1);
+      expect((await store.interests.cached(id))!.items.length).toBeGreaterThan(0);
     });
 
     it('forgets a deleted member’s follows, dismissals and cached recommendations', async () => {

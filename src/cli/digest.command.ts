@@ -2,13 +2,16 @@
  * `paperboy digest send [--dry-run] [--no-wait]`: plans the editions due now and sends them through the delivery
  * ledger, waiting for retries (and for deliveries a killed sender left leased) until every delivery has an outcome.
  * `paperboy digest status`: editions and delivery counts. `paperboy digest undeliverable EMAIL`: record a bounce.
- * `paperboy worker`: the background jobs (digests, vote recount) without the web server.
+ * `paperboy worker`: the background jobs (digests, vote recount, "for you" refresh) without the web server.
  */
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from '../jobs/digest.job.js';
 import { RECOUNT_INTERVAL_MS, startVoteRecount } from '../jobs/recount-votes.job.js';
-import { buildDigests, openStore } from '../main.js';
+import { startRecommendationRefresh } from '../jobs/recommendations.job.js';
+import { buildDigests, openSearchIndex, openSemantic, openStore } from '../main.js';
+import { IndexSync } from '../search/index-sync.js';
+import { RecommendationService } from '../services/recommendation.service.js';
 import { normalizeEmail } from '../store/account.repository.js';
 import { VoteService } from '../services/vote.service.js';
 
@@ -96,19 +99,32 @@ export function registerDigestCommands(program: Command, configFrom: (flags: obj
 
   program
     .command('worker')
-    .description('run the background jobs (digests, vote recount) without the web server; stop with Ctrl-C or SIGTERM')
+    .description('run the background jobs (digests, vote recount, "for you" refresh) without the web server; stop with Ctrl-C or SIGTERM')
     .action(async (_flags: object, cmd: Command) => {
       const config = configFrom(cmd.optsWithGlobals());
       const store = await openStore(config);
       const { digests, mailer } = await buildDigests(store, config, (m) => console.log(m));
       const stopDigests = startDigestJob(digests, DIGEST_JOB_INTERVAL_MS, (e) => console.error(`digest job failed: ${(e as Error).message}`));
       const stopRecount = startVoteRecount(new VoteService(store), RECOUNT_INTERVAL_MS, (e) => console.error(`vote recount failed: ${(e as Error).message}`));
+      // "For you" needs the papers' vectors: this worker keeps its own search index, caught up before each refresh.
+      const index = openSearchIndex(config);
+      const semantic = await openSemantic(config, index, (m) => console.log(m));
+      const sync = new IndexSync(store, index, semantic);
+      const stopRecs = startRecommendationRefresh(new RecommendationService(store, semantic), {
+        firstRunMs: 1_000,
+        before: () => sync.syncOnce(),
+        onError: (e) => console.error(`"for you" refresh failed: ${(e as Error).message}`),
+        onDone: (r) => r.refreshed > 0 && console.log(`"for you": ${r.refreshed} of ${r.members} members recomputed in ${(r.ms / 1000).toFixed(1)} s`),
+      });
       console.log(`Paperboy worker running on ${store.db.location} (digests every ${DIGEST_JOB_INTERVAL_MS / 1000} s). Ctrl-C to stop.`);
       const keepAlive = setInterval(() => {}, 60_000);
       const stop = async () => {
         clearInterval(keepAlive);
         await stopDigests(); // finishes the round in progress and gives back unsent leases
         await stopRecount();
+        await stopRecs();
+        semantic?.vectors.saveIfDirty(true);
+        index.close();
         mailer.close();
         await store.close();
         process.exit(0);

@@ -1,5 +1,5 @@
 /**
- * The `paperboy` command: serve, worker, migrate, ingest, reindex, admin, digest. Global flags mirror the environment variables
+ * The `paperboy` command: serve, worker, migrate, ingest, reindex, admin, digest, recs. Global flags mirror the environment variables
  * (--port PORT, --data PAPERBOY_DATA, --database-url DATABASE_URL, --no-demo PAPERBOY_DEMO=0).
  */
 import { Command, Option } from 'commander';
@@ -8,6 +8,7 @@ import { buildServer, openStore } from '../main.js';
 import { registerAdminCommand } from './admin.command.js';
 import { registerDigestCommands } from './digest.command.js';
 import { registerIngestCommand } from './ingest.command.js';
+import { registerRecsCommands } from './recs.command.js';
 import { registerReindexCommand } from './reindex.command.js';
 
 interface GlobalFlags {
@@ -96,6 +97,7 @@ export function buildProgram(): Command {
   registerReindexCommand(program, configFrom);
   registerAdminCommand(program, configFrom);
   registerDigestCommands(program, configFrom);
+  registerRecsCommands(program, configFrom);
   return program;
 }
 

@@ -245,7 +245,7 @@ export class RecommendationService {
    * Refreshes every member with signals whose cache is stale (or all with `force`), in id order, in batches. Reports
    * progress after each member. Returns how many were looked at and how many recomputed.
    */
-  async refreshAll(opts: { force?: boolean; onProgress?: (done: number, refreshed: number) => void } = {}): Promise<{ members: number; refreshed: number }> {
+  async refreshAll(opts: { force?: boolean; onProgress?: (done: number, refreshed: number) => void; shouldStop?: () => boolean } = {}): Promise<{ members: number; refreshed: number }> {
     const latest = await this.store.feed.latestDate();
     if (!latest) return { members: 0, refreshed: 0 };
     let after = 0;
@@ -255,6 +255,7 @@ export class RecommendationService {
       const batch = await this.store.interests.membersWithSignals(after, 500);
       if (batch.length === 0) break;
       for (const userId of batch) {
+        if (opts.shouldStop?.()) return { members, refreshed };
         members++;
         const signature = await this.store.interests.signature(userId);
         const cached = opts.force ? null : await this.store.interests.cached(userId);

@@ -115,12 +115,9 @@ export class InterestRepository {
     return [votes, saves, follows, dismissals].map((r) => `${Number(r.n)}@${r.t ?? ''}`).join('|');
   }
 
-  /** Members with anything to go on (a vote, a save, a follow), not suspended, in id order after `afterId`. */
-  async membersWithSignals(afterId: number, limit: number): Promise<number[]> {
-    const rows = await this.db
+  private withSignals() {
+    return this.db
       .selectFrom('users as u')
-      .select('u.id')
-      .where('u.id', '>', afterId)
       .where('u.banned_at', 'is', null)
       .where((eb) =>
         eb.or([
@@ -128,11 +125,18 @@ export class InterestRepository {
           eb.exists(eb.selectFrom('follows as f').select('f.user_id').whereRef('f.user_id', '=', 'u.id')),
           eb.exists(eb.selectFrom('reading_list_items as i').innerJoin('reading_lists as l', 'l.id', 'i.list_id').select('l.user_id').whereRef('l.user_id', '=', 'u.id')),
         ]),
-      )
-      .orderBy('u.id')
-      .limit(limit)
-      .execute();
+      );
+  }
+
+  /** Members with anything to go on (a vote, a save, a follow), not suspended, in id order after `afterId`. */
+  async membersWithSignals(afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.withSignals().select('u.id').where('u.id', '>', afterId).orderBy('u.id').limit(limit).execute();
     return rows.map((r) => Number(r.id));
+  }
+
+  async countMembersWithSignals(): Promise<number> {
+    const r = await this.withSignals().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   async cached(userId: number): Promise<RecommendationCacheRow | null> {
