@@ -4,7 +4,8 @@
  * Signals: upvotes and reading-list saves (liked papers), followed authors and categories, and papers dismissed as
  * "not interested". With semantic search a candidate's base score is its highest similarity to any liked paper (the
  * liked paper it is closest to is the reason, with the terms the two share); a candidate closer to something the
- * member dismissed than to anything they liked falls by the difference. A followed author or category lifts a paper.
+ * member dismissed than to anything they liked falls by the difference. Papers by followed authors come first; a
+ * followed category lifts a paper a little.
  * Without vectors, categories shared with liked papers stand in for similarity. Decision records 014 and 015 say why.
  *
  * Rankings are precomputed per member by the refresh job (jobs/recommendations.job.ts) and cached in
@@ -24,9 +25,13 @@ export const FOR_YOU_DAYS = 14;
 export const FOR_YOU_SIGNALS = 100;
 /** Recommendations kept per member in the cache. */
 export const FOR_YOU_CACHED = 50;
-/** Lift for a paper by a followed author, and for one in a followed category (on a cosine-similarity scale). */
-export const FOLLOWED_AUTHOR_LIFT = 0.25;
-export const FOLLOWED_CATEGORY_LIFT = 0.08;
+/**
+ * Lift for a paper by a followed author, and for one in a followed category (on the scale of cosine similarity, at
+ * most 1). Following an author is the most explicit signal there is: their new papers come first, among themselves in
+ * the order of the other signals. A followed category weighs like a fairly close liked paper.
+ */
+export const FOLLOWED_AUTHOR_LIFT = 1;
+export const FOLLOWED_CATEGORY_LIFT = 0.1;
 /** Tie-breaker: at most this much for the window's most trending paper, falling linearly to 0 for the least. */
 export const POPULARITY_LIFT = 0.02;
 /** A window (candidates and their vectors) is reused for this long: across members in a refresh, and between page views. */
