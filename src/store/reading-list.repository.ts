@@ -3,6 +3,8 @@ import { type Kysely, sql } from 'kysely';
 import { type PaperRecord, toPaperRecord } from './paper.repository.js';
 import type { Database } from './schema.js';
 
+/** Papers of one page whose "saved" marks are looked up (a page shows at most a few hundred). */
+const SAVE_MENU_MAX_PAPERS = 500;
 /** Rows per multi-row INSERT when importing into a list. */
 const ADD_CHUNK_ROWS = 500;
 
@@ -143,6 +145,33 @@ export class ReadingListRepository {
     for (let i = 0; i < order.length; i++) {
       await this.db.updateTable('reading_list_items').set({ position: i + 1 }).where('list_id', '=', listId).where('paper_id', '=', order[i]!).execute();
     }
+  }
+
+  /**
+   * For a page of papers, in one query: the member's lists (most recently changed first) and, for each of the papers,
+   * which of those lists hold it (the "Save" menu on every card).
+   */
+  async saveMenu(userId: number, paperIds: readonly string[]): Promise<{ lists: Array<{ id: number; name: string }>; holding: Map<string, number[]> }> {
+    const ids = paperIds.slice(0, SAVE_MENU_MAX_PAPERS);
+    const rows = await this.db
+      .selectFrom('reading_lists as l')
+      .leftJoin('reading_list_items as i', (join) => {
+        const on = join.onRef('i.list_id', '=', 'l.id');
+        return ids.length > 0 ? on.on('i.paper_id', 'in', ids) : on.on(sql<boolean>`1 = 0`);
+      })
+      .select(['l.id', 'l.name', 'i.paper_id'])
+      .where('l.user_id', '=', userId)
+      .orderBy('l.updated_at', 'desc')
+      .orderBy('l.id', 'desc')
+      .execute();
+    const lists: Array<{ id: number; name: string }> = [];
+    const holding = new Map<string, number[]>();
+    for (const r of rows) {
+      const id = Number(r.id);
+      if (lists.at(-1)?.id !== id) lists.push({ id, name: r.name });
+      if (r.paper_id !== null) holding.set(r.paper_id, [...(holding.get(r.paper_id) ?? []), id]);
+    }
+    return { lists, holding };
   }
 
   /** The member's lists that hold a paper (for the "saved in" marks). */

@@ -115,19 +115,25 @@ export function viewerUser(user: User | null): ViewerModel['user'] {
 }
 
 /**
- * The viewer model for a page: the member, a CSRF token when the page has forms (signed-in pages, sign-in forms), and
- * which of `paperIds` the member upvoted.
+ * The viewer model for a page: the member, a CSRF token when the page has forms (signed-in pages, sign-in forms),
+ * which of `paperIds` the member upvoted, and their reading lists with those holding each of `paperIds`.
  */
 export async function viewerFor(req: FastifyRequest, reply: FastifyReply, store: Store | undefined, opts: { paperIds?: readonly string[]; forms?: boolean } = {}): Promise<ViewerModel> {
   const user = req.user ?? null;
   const here = req.url.length <= 2000 ? req.url : '/';
   const canForm = typeof (reply as { generateCsrf?: unknown }).generateCsrf === 'function';
   const csrfToken = canForm && (user || opts.forms) ? reply.generateCsrf() : null;
-  const upvoted = user && store && opts.paperIds?.length ? await store.votes.upvotedAmong(user.id, opts.paperIds) : new Set<string>();
+  const withPapers = user && store && opts.paperIds?.length ? { user, store, paperIds: opts.paperIds } : null;
+  // Two queries a page whatever the number of cards: the member's upvotes among them, and their lists with those holding them.
+  const [upvoted, menu] = withPapers
+    ? await Promise.all([withPapers.store.votes.upvotedAmong(withPapers.user.id, withPapers.paperIds), withPapers.store.readingLists.saveMenu(withPapers.user.id, withPapers.paperIds)])
+    : [new Set<string>(), null];
   return {
     user: viewerUser(user),
     csrf: csrfToken,
     upvoted,
     here,
+    lists: menu?.lists ?? null,
+    savedIn: menu?.holding ?? new Map(),
   };
 }

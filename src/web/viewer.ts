@@ -13,8 +13,12 @@ export interface ViewerModel {
   upvoted: ReadonlySet<string>;
   /** The page's own path and query, where forms send the member back to. */
   here: string;
+  /** The member's reading lists for the "Save" menu on paper cards; null when the page did not load them. */
+  lists: ReadonlyArray<{ id: number; name: string }> | null;
+  /** For the page's papers, the member's lists that hold each. */
+  savedIn: ReadonlyMap<string, readonly number[]>;
 }
 
-export const ANONYMOUS: ViewerModel = { user: null, csrf: null, upvoted: new Set(), here: '/' };
+export const ANONYMOUS: ViewerModel = { user: null, csrf: null, upvoted: new Set(), here: '/', lists: null, savedIn: new Map() };
 
 export const ViewerContext = createContext<ViewerModel>(ANONYMOUS);

@@ -11,7 +11,7 @@ import { badRequest, notFound } from '../errors.js';
 import { sendCitations, sendHtml } from '../page.js';
 import { paperHref, presentCard } from '../presenters/paper.presenter.js';
 import { ListSimilarView, ListView, MyListsView } from '../views/lists.view.js';
-import { field } from './form-input.js';
+import { field, localPath } from './form-input.js';
 
 /** Papers on a list's "More like these" page. */
 const SIMILAR_ON_LIST_PAGE = 20;
@@ -85,13 +85,15 @@ export async function listRoutes(app: FastifyInstance, deps: AppDeps, c: Communi
     }
   });
 
-  // Save a paper from its page: into a chosen list, or a new one named in the same form.
+  // Save a paper from its page or from any card: into a chosen list, or a new one named in the same form. Back to
+  // `next` (a card's page, at the card) when given, else to the paper page saying where it was saved.
   app.post('/lists/add', async (req, reply) => {
     const paperId = paperIdField(req);
     const newName = field(req, 'newList');
     const id = newName !== undefined ? await lists.create(req.user, newName) : listId(field(req, 'listId') ?? '');
     await lists.add(req.user, id, paperId);
-    return reply.redirect(`${paperHref(paperId)}?saved=${id}`, 303);
+    const next = field(req, 'next');
+    return reply.redirect(next !== undefined ? localPath(next, paperHref(paperId)) : `${paperHref(paperId)}?saved=${id}`, 303);
   });
 
   /** The list page for `req.user`, with an import's result or refusal when there is one. */

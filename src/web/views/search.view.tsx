@@ -5,7 +5,7 @@
  */
 import type { ActiveFilterModel, FacetLinkModel, ResultCardModel, SearchPageModel } from '../presenters/search.presenter.js';
 import { plural } from '../presenters/format.js';
-import { AuthorsShort, CardTitle, CardVotes } from './components/paper-card.js';
+import { AuthorsShort, CardSave, CardTitle, CardVotes } from './components/paper-card.js';
 import { Pagination } from './components/pagination.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
@@ -148,6 +148,7 @@ function ResultCard({ card, rank }: { card: ResultCardModel; rank: number }) {
               </li>
             ))}
           </ul>
+          <CardSave paperId={card.id} />
         </footer>
       </div>
     </article>
@@ -166,7 +167,8 @@ function Results({ model }: { model: SearchPageModel }) {
         ) : (
           <ol class="paper-list" start={model.firstRank}>
             {model.cards.map((card, i) => (
-              <li key={card.id}>
+              // The anchor a card's forms come back to (`next=…#paper-ID`).
+              <li key={card.id} id={`paper-${card.id}`}>
                 <ResultCard card={card} rank={model.firstRank + i} />
               </li>
             ))}

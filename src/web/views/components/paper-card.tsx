@@ -74,6 +74,52 @@ export function CardVotes({ upvotes, paperId, inCard }: { upvotes: number; paper
   );
 }
 
+/**
+ * "Save" on a card (signed-in members, on pages that loaded their lists): a <details> menu holding a plain form that
+ * posts to /lists/add and comes back to the same card, so it works without JavaScript. With no list yet, the form
+ * names a new one. The summary says when the paper is already in one of the member's lists.
+ */
+export function CardSave({ paperId }: { paperId: string }) {
+  const viewer = useContext(ViewerContext);
+  if (!viewer.user || viewer.lists === null) return null;
+  const holding = viewer.savedIn.get(paperId) ?? [];
+  const fieldId = `save-${paperId}`;
+  return (
+    <details class="card-save">
+      <summary>
+        {holding.length > 0 ? 'Saved ✓' : 'Save'}
+        <span class="visually-hidden"> {paperId} to a reading list</span>
+      </summary>
+      <form method="post" action="/lists/add" class="card-save-form">
+        <CsrfField />
+        <input type="hidden" name="paperId" value={paperId} />
+        <input type="hidden" name="next" value={`${viewer.here.split('#')[0]}#paper-${paperId}`} />
+        {viewer.lists.length > 0 ? (
+          <>
+            <label for={fieldId}>Save to</label>
+            <select id={fieldId} name="listId">
+              {viewer.lists.map((l) => (
+                <option key={l.id} value={String(l.id)}>
+                  {l.name}
+                  {holding.includes(l.id) ? ' ✓' : ''}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : (
+          <>
+            <label for={fieldId}>New list</label>
+            <input id={fieldId} name="newList" maxlength={80} placeholder="e.g. To read" required />
+          </>
+        )}
+        <button type="submit" class="secondary-button">
+          Save
+        </button>
+      </form>
+    </details>
+  );
+}
+
 /** A card's ranked title linking to the paper page (title HTML from the math renderer or the highlighter). */
 export function CardTitle({ rank, href, titleHtml }: { rank: number; href: string; titleHtml: MathHtml }) {
   return (
@@ -102,6 +148,7 @@ export function PaperCard({ card, rank }: { card: PaperCardModel; rank: number }
           <time datetime={card.published}>{card.publishedLabel}</time>
           <span class="comments">{plural(card.numComments, 'comment')}</span>
           <Categories categories={card.categories} />
+          <CardSave paperId={card.id} />
         </footer>
       </div>
     </article>
