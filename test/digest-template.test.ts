@@ -226,7 +226,7 @@ describe('renderDigest: HTML part', () => {
     expect(without.html).not.toContain('For you');
     expect(without.text).not.toContain('FOR YOU');
     const withIt = renderDigest(model({ forYou: [paper(9, { title: 'Personal pick' })] }));
-    expect(withIt.html).toContain('Picked from what you upvoted.');
+    expect(withIt.html).toContain('Picked from what you upvoted, saved and follow.');
     expect(withIt.html.indexOf('For you')).toBeGreaterThan(withIt.html.indexOf('Paper 3 on'));
     expect(withIt.text.indexOf('FOR YOU')).toBeGreaterThan(withIt.text.indexOf('Paper 3 on'));
     expect(withIt.text).toContain('1. Personal pick');

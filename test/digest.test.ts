@@ -15,6 +15,7 @@ import { dialects } from './helpers/db.js';
 import { type Mailbox, startMailbox } from './helpers/mailbox.js';
 import { WebClient } from './helpers/web-client.js';
 import { ArraySource } from '../src/ingest/array.source.js';
+import { RecommendationService } from '../src/services/recommendation.service.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import type { PaperInput } from '../src/domain/paper.js';
 
@@ -267,6 +268,29 @@ describe.each(dialects)('editions and delivery on $name (real SMTP server)', ({ 
       } finally {
         await flaky.close();
       }
+    });
+
+    it('fills a member’s "for you" from their precomputed recommendations (follows included), in that order', async () => {
+      const user = await store.accounts.findOrCreateUser('follower@example.org', new Date('2025-01-01T00:00:00Z'));
+      const sub = await store.subscribers.findOrCreate('follower@example.org', { frequency: 'daily', dailyMode: 'merge', categories: ['cs.LG'], keywords: [], authors: [] }, '2025-09-01T00:00:00.000Z', user.id);
+      await store.subscribers.setStatus(sub.id, 'active', '2025-09-01T00:00:00.000Z');
+      await new PaperImporter(store).run(
+        new ArraySource([
+          paper('2510.00030', '2025-10-20', ['cs.LG'], 'Kernel tricks', ['G. H'], 5),
+          paper('2510.00031', '2025-10-20', ['math.AG'], 'Curves and surfaces', ['Ida Noether'], 0),
+          paper('2510.00032', '2025-10-20', ['math.AG'], 'Sheaves again', ['J. K'], 0),
+        ]),
+      );
+      await store.interests.follow(user.id, 'author', 'Ida Noether', new Date().toISOString());
+      expect((await new RecommendationService(store, null).refresh(user.id))!.recs[0]!.reason).toBe('by Ida Noether, whom you follow');
+      const { svc, close } = await service('2025-10-21T06:00:00Z');
+      await svc.plan();
+      await svc.sendDue();
+      close();
+      const mail = await mailbox.waitFor('follower@example.org');
+      expect(mail.text).toContain('Kernel tricks');
+      expect(mail.text).toMatch(/FOR YOU[\s\S]*Curves and surfaces/);
+      expect(mail.text).not.toContain('Sheaves again');
     });
   });
 });

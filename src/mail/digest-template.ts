@@ -318,7 +318,7 @@ export function renderDigest(model: DigestModel): RenderedMail {
   const papers = model.papers.map((p) => view(p, site));
   const forYou = model.forYou.map((p) => view(p, site));
   const heading = model.frequency === 'daily' ? 'Top papers today' : 'Top papers this week';
-  const forYouNote = 'Picked from what you upvoted.';
+  const forYouNote = 'Picked from what you upvoted, saved and follow.';
   const why = `You are receiving this because you subscribed to ${subscribedTo(model.siteName, model.frequency, model.topicsLabel)}.`;
   const topics = model.topicsLabel ? `Topics: ${oneLine(model.topicsLabel)}` : 'All papers';
   const preheader = papers.slice(0, 3).map((v) => v.title).join(' · ');

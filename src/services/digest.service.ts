@@ -280,7 +280,14 @@ export class DigestService {
     const all = period.map((p) => p.item);
     let forYou: FeedItem[] = [];
     if (q.userId !== null) {
-      const upvoted = await this.store.votes.paperIdsUpvotedBy(q.userId, 200);
+      // The member's precomputed "for you" (upvotes, saves, follows, "not interested"), in its order, for this period.
+      const cached = await this.store.interests.cached(q.userId);
+      const shownIds = new Set(main.map((i) => i.paper.id));
+      if (cached) {
+        const inPeriod = new Map(all.map((i) => [i.paper.id, i]));
+        forYou = cached.items.flatMap((c) => (inPeriod.has(c.id) && !shownIds.has(c.id) ? [inPeriod.get(c.id)!] : [])).slice(0, this.opts.forYouPapers ?? 5);
+      }
+      const upvoted = forYou.length > 0 ? [] : await this.store.votes.paperIdsUpvotedBy(q.userId, 200);
       if (upvoted.length) {
         const mine = new Set(upvoted);
         const counts = new Map<string, number>();
