@@ -78,17 +78,23 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       const res = await ben.post('/for-you/start', {
         category: ['cs.CL'],
         authors: 'Yuandong Tian\n\n  Ada Lovelace  \n',
-        seeds: '2505.20278, https://arxiv.org/abs/2502.04667v2\n0704.0001 not-an-id',
+        seeds: '2505.20278, https://arxiv.org/abs/2502.04667v2\n0704.0001 10.9999/nowhere',
       });
       expect(res.statusCode).toBe(200);
       expect(res.body).toContain('Followed 3 new authors and categories; saved 2 papers to “Seed papers”.');
       expect(res.body).toMatch(/2 entries not found here/);
       expect(res.body).toContain('0704.0001');
+      expect(res.body).toContain('10.9999/nowhere');
       const id = await userId(store, email);
       const follows = await store.interests.follows(id);
       expect([follows.authors.sort(), follows.categories]).toEqual([['Ada Lovelace', 'Yuandong Tian'], ['cs.CL']]);
       const lists = await store.readingLists.ofUser(id);
       expect(lists.map((l) => [l.name, l.size])).toEqual([['Seed papers', 2]]);
+      // BibTeX goes to the same list.
+      const bib = await ben.post('/for-you/start', { seeds: '@article{p, title={Grokking}, eprint={2303.03340}, archivePrefix={arXiv}}' });
+      expect(bib.body).toContain('saved 1 paper to “Seed papers”');
+      expect((await store.readingLists.ofUser(id)).map((l) => [l.name, l.size])).toEqual([['Seed papers', 3]]);
+      expect((await ben.post('/for-you/start', { seeds: 'x'.repeat(200_001) })).statusCode).toBe(400);
 
       const feed = (await ben.get('/for-you')).body;
       expect(feed).not.toContain('Nothing to go on yet');

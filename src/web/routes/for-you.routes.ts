@@ -16,11 +16,15 @@ import { sendHtml } from '../page.js';
 import { paperHref, presentCard } from '../presenters/paper.presenter.js';
 import { ForYouView, InterestsView, type StartResult } from '../views/for-you.view.js';
 import { field, fieldList, localPath, queryField } from './form-input.js';
+import { IMPORT_RATE } from './lists.routes.js';
 
 const FOR_YOU_ON_PAGE = 30;
 const FOR_YOU_API_MAX = 50;
 /** Categories offered on the cold-start form: the most common in the recent window. */
 const START_CATEGORIES = 24;
+/** The reading list that cold-start seed papers go to. */
+const SEED_LIST = 'Seed papers';
+const SEEDS_MAX_CHARS = 200_000;
 
 function paperIdField(req: FastifyRequest): string {
   const parsed = parsePaperId(field(req, 'paperId') ?? '');
@@ -127,7 +131,8 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
   });
 
   // Cold start: categories ticked, authors one per line, seed papers pasted (saved to a list named "Seed papers").
-  app.post('/for-you/start', async (req, reply) => {
+  const startRate = { ...IMPORT_RATE, keyGenerator: (req: FastifyRequest) => (req.user ? `start:u${req.user.id}` : `start:${req.ip}`) };
+  app.post('/for-you/start', { config: { rateLimit: startRate } }, async (req, reply) => {
     if (!req.user) throw new RuleError('signed-out', 'Sign in first: we mail you a link, no password needed.');
     const user = req.user;
     let followed = 0;
@@ -141,19 +146,21 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
       return interestsPage(req, reply, user, { error: e.message }, 400);
     }
     const seeds = field(req, 'seeds') ?? '';
+    if (seeds.length > SEEDS_MAX_CHARS) return interestsPage(req, reply, user, { error: `Paste at most ${SEEDS_MAX_CHARS.toLocaleString('en-GB')} characters here; import a larger BibTeX file into a reading list instead.` }, 400);
     let seeded = 0;
     const unmatched: StartResult['unmatched'] = [];
     if (seeds.trim() !== '') {
-      // TODO(issue 6): BibTeX and DOIs through the list importer once it lands.
-      const listId = (await c.readingLists.mine(user)).find((l) => l.name === 'Seed papers')?.id ?? (await c.readingLists.create(user, 'Seed papers'));
-      for (const token of seeds.split(/[\s,;]+/).filter((t) => t !== '')) {
-        const id = parsePaperId(token)?.id;
-        if (!id) unmatched.push({ entry: token.slice(0, 100), reason: 'not an arXiv id' });
-        else if (!(await c.store.papers.getById(id))) unmatched.push({ entry: id, reason: 'not in this Paperboy’s corpus' });
-        else if (await c.readingLists.add(user, listId, id)) seeded++;
+      // Into a list named "Seed papers" (made if needed) through the list importer: arXiv ids and links, DOIs, BibTeX.
+      try {
+        const listId = (await c.readingLists.mine(user)).find((l) => l.name === SEED_LIST)?.id ?? (await c.readingLists.create(user, SEED_LIST));
+        const result = await c.readingLists.importInto(user, listId, seeds);
+        seeded = result.added.length;
+        unmatched.push(...result.unmatched.map((u) => ({ entry: u.entry, reason: u.reason })), ...result.errors.map((e) => ({ entry: 'BibTeX', reason: e })));
+      } catch (e) {
+        if (!(e instanceof RuleError) || (e.kind !== 'invalid' && e.kind !== 'limit')) throw e;
+        return interestsPage(req, reply, user, { error: e.message }, 400);
       }
     }
     return interestsPage(req, reply, user, { started: { followed, seeded, unmatched } });
   });
-
 }

@@ -103,7 +103,7 @@ function ColdStart({ categories, follows }: { categories: Array<{ value: string;
       ) : null}
       <label for="start-authors">Authors you follow (one per line, as written on their papers)</label>
       <textarea id="start-authors" name="authors" rows={3} maxlength={5000} placeholder="Yoshua Bengio"></textarea>
-      <label for="start-seeds">Papers you liked: arXiv ids, arXiv links or DOIs, or BibTeX entries (saved to a list named “Seed papers”)</label>
+      <label for="start-seeds">Papers you liked: arXiv ids, arXiv links or DOIs, or pasted BibTeX entries (saved to a list named “Seed papers”; a .bib file can be uploaded on any list’s page)</label>
       <textarea id="start-seeds" name="seeds" rows={4} maxlength={200000} placeholder="2505.20278, https://arxiv.org/abs/1706.03762"></textarea>
       <button type="submit" class="primary-button">
         Start my feed
