@@ -63,10 +63,10 @@ for (const { name, available, open } of dialects) {
 
       await page.getByLabel(/cs\.CL/).check();
       await page.getByLabel(/Authors you follow/).fill('Grace Hopper');
-      await page.getByLabel(/Papers you liked/).fill('2509.80003 https://arxiv.org/abs/2509.80006v1 not-a-paper');
+      await page.getByLabel(/Papers you liked/).fill('2509.80003 https://arxiv.org/abs/2509.80006v1 0704.0001');
       await page.getByRole('button', { name: 'Start my feed' }).click();
       await page.getByText('Followed 2 new authors and categories; saved 2 papers to “Seed papers”.').waitFor();
-      await page.getByText('not-a-paper').waitFor();
+      await page.getByText('1 entry not found here').waitFor();
 
       await page.getByRole('link', { name: 'See your feed' }).click();
       await page.waitForURL((u) => u.pathname === '/for-you');

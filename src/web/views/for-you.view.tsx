@@ -146,7 +146,9 @@ export function InterestsView({
         ) : null}
         {started && started.unmatched.length > 0 ? (
           <details open>
-            <summary>{started.unmatched.length} entries not found here</summary>
+            <summary>
+              {started.unmatched.length} {started.unmatched.length === 1 ? 'entry' : 'entries'} not found here
+            </summary>
             <ul>
               {started.unmatched.map((u, i) => (
                 <li key={i}>
