@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAPERS_PER_LIST } from '../src/services/reading-list.service.js';
+import { IMPORT_RATE } from '../src/web/routes/lists.routes.js';
 import type { Store } from '../src/store/store.js';
 import { seededApp } from './helpers/app.js';
 import { dialects } from './helpers/db.js';
@@ -98,6 +99,17 @@ describe.each(dialects)('import into a reading list on $name', ({ name, availabl
       expect(res.body).toContain('2 papers added, 1 already in the list, 2 not matched.');
       expect(res.body).toContain('2505.20278</code> — the list is full (a list holds at most 1,000 papers)');
       expect(await store.readingLists.paperIdsOf(id)).toHaveLength(PAPERS_PER_LIST);
+    });
+
+    it('limits imports per member', async () => {
+      const fay = await signedInMember(app, store, `import-fay-${name}@example.org`);
+      const { url } = await newList(fay, 'Often');
+      const statuses: number[] = [];
+      for (let i = 0; i <= IMPORT_RATE.max; i++) statuses.push((await fay.postMultipart(`${url}/import`, { text: '2505.20278' })).statusCode);
+      expect(statuses).toEqual([...Array(IMPORT_RATE.max).fill(200), 429]);
+      // Another member is not held up.
+      const gus = await signedInMember(app, store, `import-gus-${name}@example.org`);
+      expect((await gus.postMultipart(`${(await newList(gus, 'Mine')).url}/import`, { text: '2505.20278' })).statusCode).toBe(200);
     });
 
     it('refuses empty and oversized imports with the form, other members, signed-out visitors and forged forms', async () => {
