@@ -1,4 +1,7 @@
-/** Reading lists on the web: the member's lists, one list (public or the owner's), editing, saving from a paper. */
+/**
+ * Reading lists on the web: the member's lists, one list (public or the owner's), editing, saving from a paper page or
+ * any card, bulk import (pasted ids/DOIs or a .bib upload) and "more like these".
+ */
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
