@@ -2,13 +2,14 @@
  * Issue 6 journeys in real Chromium, on SQLite and on PostgreSQL: a new member starts "for you" from nothing (picks
  * a category, names an author, pastes seed papers), sees each recommendation's reason, hides one as "not interested"
  * and undoes it; a paper page lists similar papers and follows its authors; the JSON of "for you" answers the same
- * session; reading lists are kept, filled from feed cards and by import, reordered, shared, exported and extended
- * with "more like these".
+ * session; reading lists are kept, filled from feed cards, a paper page and by import, reordered, shared, exported
+ * (BibTeX parsed back, RIS, JSON) and extended with "more like these"; a day's feed and search results export too.
  *
  * Members are signed in by a session made in the store (the emailed-link sign-in has journeys of its own in
  * community.browser.test.ts); every form is then used as a visitor uses it, CSRF tokens and all.
  * Skipped with a message when Chromium is missing, unless PAPERBOY_REQUIRE_BROWSER=1 (then it fails).
  */
+import { parse } from '@retorquere/bibtex-parser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/web/session.js';
@@ -109,6 +110,77 @@ for (const { name, available, open } of dialects) {
       await page.getByRole('listitem').filter({ hasText: 'Author 4' }).getByRole('button', { name: 'Unfollow Author 4' }).click();
       await page.waitForURL((u) => u.pathname === '/for-you/interests');
       expect(await page.getByText('None yet.').count()).toBe(2);
+      expect(browser.problems.errors).toEqual([]);
+    });
+
+    it('keeps a reading list: made, filled from a card, a paper page and an import, reordered, shared, exported, extended', async () => {
+      const { page } = browser;
+      await signInAs(`lists-${name}@example.org`);
+      await page.goto('/lists');
+      await page.getByLabel('New list').fill('Reading group');
+      await page.getByRole('button', { name: 'Create list' }).click();
+      await page.waitForURL((u) => /^\/lists\/\d+$/.test(u.pathname));
+      const listPath = new URL(page.url()).pathname;
+
+      // From a card on a day's page: the Save menu, back to the same card, marked.
+      await page.goto('/papers/date/2025-09-29');
+      const card = page.locator('article[data-paper-id="2509.80012"]');
+      await card.locator('details.card-save summary').click();
+      await card.getByLabel('Save to').selectOption({ label: 'Reading group' });
+      await card.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.waitForURL((u) => u.hash === '#paper-2509.80012');
+      await expect.poll(() => page.locator('article[data-paper-id="2509.80012"] details.card-save summary').innerText()).toContain('Saved ✓');
+      // From a paper page.
+      await page.goto('/papers/2509.80009');
+      await page.getByLabel('Save to a list').selectOption({ label: 'Reading group' });
+      await page.locator('form.save-to-list').getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL((u) => u.pathname === '/papers/2509.80009');
+      // By import.
+      await page.goto(listPath);
+      await page.getByLabel(/Paste arXiv ids/).fill('arXiv:2509.80003\nhttps://arxiv.org/abs/2509.80006');
+      await page.getByRole('button', { name: 'Import into this list' }).click();
+      await expect.poll(() => page.getByRole('status').first().innerText()).toBe('2 papers added, 0 already in the list, 0 not matched.');
+      const order = () => page.locator('ol.list-items > li > a').evaluateAll((as) => as.map((a) => a.getAttribute('href')!.split('/').pop()));
+      expect(await order()).toEqual(['2509.80012', '2509.80009', '2509.80003', '2509.80006']);
+      await page.getByRole('button', { name: 'Move up: 2509.80006' }).click();
+      await page.waitForURL((u) => u.pathname === listPath);
+      expect(await order()).toEqual(['2509.80012', '2509.80009', '2509.80006', '2509.80003']);
+
+      // Renamed, made public: a visitor (another context, signed out) reads it and exports it.
+      await page.getByLabel('Name', { exact: true }).fill('Segmentation group');
+      await page.getByLabel(/Public: anyone with the address/).check();
+      await page.locator('form[action$="/edit"]').getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL((u) => u.pathname === listPath);
+      const visitor = await browser.browser.newContext({ baseURL: server!.baseUrl });
+      try {
+        const shared = await visitor.newPage();
+        await shared.goto(listPath);
+        await shared.getByRole('heading', { name: 'Segmentation group' }).waitFor();
+        const bibHref = await shared.getByRole('link', { name: 'BibTeX' }).getAttribute('href');
+        const bib = parse(await (await shared.request.get(bibHref!)).text(), { raw: true });
+        expect(bib.entries.map((e) => (e.fields as Record<string, unknown>).eprint)).toEqual(['2509.80012', '2509.80009', '2509.80006', '2509.80003']);
+        const ris = await (await shared.request.get(`${listPath}.ris`)).text();
+        expect(ris.match(/^TY {2}- /gm)).toHaveLength(4);
+        const json = (await (await shared.request.get(`/api${listPath}`)).json()) as { name: string; papers: Array<{ id: string }> };
+        expect([json.name, json.papers.map((p) => p.id)]).toEqual(['Segmentation group', ['2509.80012', '2509.80009', '2509.80006', '2509.80003']]);
+
+        // More like these: other papers, each naming the list paper it is closest to.
+        await shared.getByRole('link', { name: 'More like these' }).click();
+        await shared.getByRole('heading', { name: 'More like these' }).waitFor();
+        const ids = await shared.locator('article[data-paper-id]').evaluateAll((as) => as.map((a) => a.getAttribute('data-paper-id')));
+        expect(ids.length).toBeGreaterThan(0);
+        expect(ids.filter((id) => ['2509.80012', '2509.80009', '2509.80006', '2509.80003'].includes(id!))).toEqual([]);
+      } finally {
+        await visitor.close();
+      }
+
+      // A day's feed and search results export too, from links on their pages.
+      await page.goto('/papers/date/2025-09-29');
+      const dayBib = parse(await (await page.request.get((await page.getByRole('link', { name: 'BibTeX' }).first().getAttribute('href'))!)).text(), { raw: true });
+      expect(dayBib.entries.map((e) => (e.fields as Record<string, unknown>).eprint)).toContain('2509.80012');
+      await page.goto('/search?q=segmentation');
+      const searchBib = parse(await (await page.request.get((await page.locator('.export-links').getByRole('link', { name: 'BibTeX' }).getAttribute('href'))!)).text(), { raw: true });
+      expect(searchBib.entries.map((e) => (e.fields as Record<string, unknown>).eprint)).toEqual(expect.arrayContaining(['2509.80003', '2509.80006', '2509.80009', '2509.80012']));
       expect(browser.problems.errors).toEqual([]);
     });
   });

@@ -245,6 +245,10 @@ export function SearchView({ model }: { model: SearchPageModel }) {
               </p>
               {model.relaxed ? <p class="search-relaxed">No paper has all of these words; these have some of them, best matches first.</p> : null}
               <SortLinks model={model} />
+              <p class="export-links">
+                Export the first {Math.min(model.total, 200)}: <a href={`/search.bib?${new URLSearchParams({ q: model.q, sort: model.sort })}`}>BibTeX</a> ·{' '}
+                <a href={`/search.ris?${new URLSearchParams({ q: model.q, sort: model.sort })}`}>RIS</a>
+              </p>
             </div>
             <Results model={model} />
           </>
