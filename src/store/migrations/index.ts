@@ -412,10 +412,22 @@ function m008(): Migration {
   };
 }
 
+/** DOI lookups (reading-list imports match DOIs case-insensitively): an index on lower(doi). */
+function m009(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await sql`create index papers_doi_lower_idx on papers (lower(doi))`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop index papers_doi_lower_idx`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect), '007_reading_lists': m007(dialect), '008_interests': m008() };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect), '007_reading_lists': m007(dialect), '008_interests': m008(), '009_doi_index': m009() };
     },
   };
 }
