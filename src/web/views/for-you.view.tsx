@@ -68,12 +68,14 @@ export function ForYouView({
           {items.map(({ card, reason, basis }, i) => (
             <li key={card.id}>
               <PaperCard card={card} rank={i + 1} />
-              <p class="reason muted">
-                <Reason basis={basis} reason={reason} />{' '}
+              <div class="reason-row">
+                <p class="reason muted">
+                  <Reason basis={basis} reason={reason} />
+                </p>
                 <PostButton action="/for-you/dismiss" fields={{ paperId: card.id }} class="link-button" label={`Not interested: ${card.id}`}>
                   Not interested
                 </PostButton>
-              </p>
+              </div>
             </li>
           ))}
         </ol>
@@ -171,11 +173,13 @@ export function InterestsView({
             </li>
           ))}
         </ul>
-        <form method="post" action="/follows" class="inline-form">
+        <form method="post" action="/follows" class="follow-form">
           <CsrfField />
           <input type="hidden" name="kind" value="author" />
           <label for="follow-author">Follow an author</label> <input id="follow-author" name="value" required maxlength={200} placeholder="Name as on their papers" />{' '}
-          <button type="submit">Follow</button>
+          <button type="submit" class="secondary-button">
+            Follow
+          </button>
         </form>
 
         <h2>Categories you follow</h2>
@@ -190,11 +194,13 @@ export function InterestsView({
             </li>
           ))}
         </ul>
-        <form method="post" action="/follows" class="inline-form">
+        <form method="post" action="/follows" class="follow-form">
           <CsrfField />
           <input type="hidden" name="kind" value="category" />
           <label for="follow-category">Follow a category</label> <input id="follow-category" name="value" required maxlength={41} placeholder="cs.LG" />{' '}
-          <button type="submit">Follow</button>
+          <button type="submit" class="secondary-button">
+            Follow
+          </button>
         </form>
 
         <h2>Add several at once</h2>
