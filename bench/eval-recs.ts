@@ -13,7 +13,7 @@
  *   blend        — z(personal) + λ·z(linear) [+ μ·z(trending rank)], each z-scored over the member's candidates.
  *
  * Choosing parameters without overfitting: members are split by position in the sample into a tuning half (even) and a
- * test half (odd). Every variant and grid cell is shown on both; parameters (CHOSEN below, decision 015) are read off
+ * test half (odd). Every variant and grid cell is shown on both; parameters (CHOSEN below, decision 016) are read off
  * the tuning half, where a plateau is flat the round value inside it is taken rather than the arg-max, and the test half
  * is the figure to believe.
  *
@@ -49,7 +49,7 @@ const { values } = parseArgs({ options: { members: { type: 'string', default: '3
 const MEMBERS = Number(values.members);
 const SHIFT = values.shift;
 
-/** The recommended configuration (decision 015): read off the tuning half; μ off the tuning half of the --shift run. */
+/** The recommended configuration (decision 016): read off the tuning half; μ off the tuning half of the --shift run. */
 const CHOSEN: { family: 'svm' | 'whitened'; c: number; shrinkage: number; lambda: number; mu: number } = { family: 'whitened', c: 0.1, shrinkage: 0.5, ...BLEND_WEIGHTS };
 const SHRINKAGES = [0.05, 0.2, 0.5, 0.8, 1];
 const LAMBDAS = [0, 0.25, 0.5, 1, 2, 4];
@@ -312,7 +312,7 @@ console.log('(blend: z(personal) + λ·z(linear) + μ·z(trending rank), z-score
 const svmBlend = results.get(blendKey('svm', CHOSEN.lambda, CHOSEN.mu))!.ndcg;
 const whitenedBlend = results.get(blendKey('whitened', CHOSEN.lambda, CHOSEN.mu))!.ndcg;
 const chosenBlend = CHOSEN.family === 'svm' ? svmBlend : whitenedBlend;
-console.log(`recommended (decision 015): ${blendKey(CHOSEN.family, CHOSEN.lambda, CHOSEN.mu)}; svm blend − whitened blend: Δ nDCG@10 ${pairedCi(svmBlend, whitenedBlend)}`);
+console.log(`recommended (decision 016): ${blendKey(CHOSEN.family, CHOSEN.lambda, CHOSEN.mu)}; svm blend − whitened blend: Δ nDCG@10 ${pairedCi(svmBlend, whitenedBlend)}`);
 console.log(
   `what the linear model adds on top of the trending prior (recommended − personal + trending μ=${CHOSEN.mu}): Δ nDCG@10 ` +
     `${pairedCi(chosenBlend, results.get(blendKey(CHOSEN.family, 0, CHOSEN.mu))!.ndcg)}`,
@@ -344,7 +344,7 @@ for (const family of Object.keys(BLENDED) as Array<keyof typeof BLENDED>) {
       ]),
     ),
   );
-  console.log(`best on the tuning half: ${best.key} (${f3(best.v)}); decision 015 uses λ=${CHOSEN.lambda} μ=${CHOSEN.mu}`);
+  console.log(`best on the tuning half: ${best.key} (${f3(best.v)}); decision 016 uses λ=${CHOSEN.lambda} μ=${CHOSEN.mu}`);
 }
 
 const buckets: Array<[string, (n: number) => boolean]> = [['2 liked', (n) => n === 2], ['3 liked', (n) => n === 3], ['≥ 4 liked', (n) => n >= 4], ['all', () => true]];

@@ -1,5 +1,5 @@
 /**
- * A per-member linear classifier over paper embedding vectors (issue 6; docs/decisions/015-recommendation-model.md).
+ * A per-member linear classifier over paper embedding vectors (issue 6; docs/decisions/016-recommendation-model.md).
  * Pure, dependency-free and deterministic: the same inputs and seed give the same weights, bit for bit.
  *
  * Two trainers, compared on `npm run eval:recs`:
@@ -17,7 +17,7 @@
  *
  * Scores are margins (w·v + b), comparable within one member's model, not across members. Measured on eval:recs, either
  * model alone ranks about as well as the nearest liked paper; blended with it (`blendScores`) both add ~0.01 nDCG@10.
- * Decision 015 recommends the whitened model (five times cheaper, same quality) in `blendScores` with `BLEND_WEIGHTS`.
+ * Decision 016 recommends the whitened model (five times cheaper, same quality) in `blendScores` with `BLEND_WEIGHTS`.
  */
 
 /** A trained linear model. */
@@ -284,7 +284,7 @@ export interface WhitenedOptions {
   /**
    * How far dismissed papers pull the negative mean towards themselves: μ₋ = (μ₀ + h·Σ dismissed) / (1 + h·count),
    * with h = hardNegativeWeight / the number of positives (so one dismissal weighs like one like). Default 1.
-   * On eval:recs's simulated dismissals this did not help, and at weight 5 it hurt (decision 015): a mean cannot ignore
+   * On eval:recs's simulated dismissals this did not help, and at weight 5 it hurt (decision 016): a mean cannot ignore
    * dismissed papers that are already far from the likes, as the SVM's hinge does.
    */
   hardNegativeWeight?: number;
@@ -338,11 +338,11 @@ export function zScores(scores: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** Decision 015's weights: the linear model as much as the nearest liked paper, a quarter of that for the trending order. */
+/** Decision 016's weights: the linear model as much as the nearest liked paper, a quarter of that for the trending order. */
 export const BLEND_WEIGHTS = { lambda: 1, mu: 0.25 } as const;
 
 /**
- * One member's candidate scores, blended (decision 015): z(similarity) + λ·z(linear) + μ·z(popularity), each z-scored
+ * One member's candidate scores, blended (decision 016): z(similarity) + λ·z(linear) + μ·z(popularity), each z-scored
  * over the member's candidates. `similarity`: each candidate's best cosine to a liked paper; `linear`: the member's
  * model's `score`; `popularity`: higher is more trending (e.g. minus the position in the trending order). All three
  * are indexed like the candidates.

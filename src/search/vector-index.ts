@@ -349,6 +349,15 @@ export class VectorIndex {
     return out;
   }
 
+  /** About `n` stored vectors spread evenly over the index (every k-th row): a sample for background statistics. */
+  sample(n: number): Float32Array[] {
+    const total = this.size();
+    if (total === 0 || n <= 0) return [];
+    const step = Math.max(1, Math.floor(total / n));
+    const rows = this.db.prepare('select v from vec where rowid % ? = 0 order by rowid limit ?').pluck().all(step, n) as Buffer[];
+    return rows.map((b) => dequantize(b));
+  }
+
   /** The `k` most similar papers to a unit query vector, most similar first; `allowed` restricts the candidates. */
   search(query: Float32Array, k: number, allowed?: ReadonlySet<string>): VectorHit[] {
     if (this.idOf.size === 0 || k <= 0) return [];

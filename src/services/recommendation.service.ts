@@ -2,16 +2,19 @@
  * "For you": recent papers ranked for one member from their signals, each with its reason.
  *
  * Signals: upvotes and reading-list saves (liked papers), followed authors and categories, and papers dismissed as
- * "not interested". With semantic search a candidate's base score is its highest similarity to any liked paper (the
- * liked paper it is closest to is the reason, with the terms the two share); a candidate closer to something the
- * member dismissed than to anything they liked falls by the difference. Papers by followed authors come first; a
- * followed category lifts a paper a little.
- * Without vectors, categories shared with liked papers stand in for similarity. Decision records 014 and 015 say why.
+ * "not interested". With semantic search a candidate's score blends, each as a z-score over the member's candidates
+ * (decision 016): its highest cosine similarity to any liked paper (that paper is the reason, with the terms the two
+ * share; a candidate closer to something dismissed than to anything liked loses the difference first), the score of a
+ * per-member linear model (w = Σ⁻¹(mean of liked − corpus mean), `domain/linear-model.ts`), and a quarter weight for
+ * the window's trending order. Papers by followed authors come first; a followed category adds one standard deviation.
+ * Without vectors, the share of liked papers in a candidate's categories stands in for similarity. Decision records
+ * 014 and 016 give the measurements.
  *
  * Rankings are precomputed per member by the refresh job (jobs/recommendations.job.ts) and cached in
  * `recommendation_cache`; the page reads the cache and recomputes only when the member's signals or the latest feed
  * day changed since (`cachedForYou`).
  */
+import { type Background, BLEND_WEIGHTS, backgroundOf, blendScores, trainWhitened, zScores } from '../domain/linear-model.js';
 import type { SemanticParts } from '../search/index-sync.js';
 import { STOPWORDS } from '../search/text-index.js';
 import type { FeedItem } from '../store/feed.repository.js';
@@ -25,15 +28,14 @@ export const FOR_YOU_DAYS = 14;
 export const FOR_YOU_SIGNALS = 100;
 /** Recommendations kept per member in the cache. */
 export const FOR_YOU_CACHED = 50;
-/**
- * Lift for a paper by a followed author, and for one in a followed category (on the scale of cosine similarity, at
- * most 1). Following an author is the most explicit signal there is: their new papers come first, among themselves in
- * the order of the other signals. A followed category weighs like a fairly close liked paper.
- */
-export const FOLLOWED_AUTHOR_LIFT = 1;
-export const FOLLOWED_CATEGORY_LIFT = 0.1;
-/** Tie-breaker: at most this much for the window's most trending paper, falling linearly to 0 for the least. */
-export const POPULARITY_LIFT = 0.02;
+/** A followed category adds this to a paper's blended score (z units: about one standard deviation). */
+export const FOLLOWED_CATEGORY_LIFT = 1;
+/** Papers in the background sample of the linear model (decision 016): the corpus mean and covariance. */
+export const BACKGROUND_SAMPLE = 5_000;
+/** Shrinkage of the background covariance towards a multiple of the identity (decision 016). */
+export const BACKGROUND_SHRINKAGE = 0.5;
+/** The background is recomputed after this long (new papers shift the corpus only slowly). */
+const BACKGROUND_TTL_MS = 6 * 3_600_000;
 /** A window (candidates and their vectors) is reused for this long: across members in a refresh, and between page views. */
 const WINDOW_TTL_MS = 10 * 60_000;
 
@@ -116,6 +118,7 @@ export function reasonText(b: RecommendationBasis): string {
 
 export class RecommendationService {
   private readonly windows = new Map<string, Window>();
+  private background: { value: Background; at: number } | null = null;
 
   constructor(
     private readonly store: Store,
@@ -148,6 +151,16 @@ export class RecommendationService {
     return w;
   }
 
+  /** The linear model's background: mean and shrunk covariance of a sample of the corpus's vectors (cached). */
+  private backgroundFor(): Background {
+    const now = this.clock();
+    if (!this.background || now - this.background.at >= BACKGROUND_TTL_MS) {
+      const sample = this.semantic!.vectors.sample(BACKGROUND_SAMPLE);
+      this.background = { value: backgroundOf(sample.length > 0 ? sample : [new Float32Array(this.semantic!.embedder.dimensions)], BACKGROUND_SHRINKAGE), at: now };
+    }
+    return this.background.value;
+  }
+
   /** The most common categories among the recent window's papers (for the cold-start form). */
   async recentCategories(limit: number): Promise<Array<{ value: string; count: number }>> {
     const latest = await this.store.feed.latestDate();
@@ -172,46 +185,67 @@ export class RecommendationService {
     const catWeight = new Map<string, number>();
     if (likedV.length === 0) for (const p of likedPapers) for (const c of p.categories) catWeight.set(c, (catWeight.get(c) ?? 0) + 1 / likedPapers.length);
 
-    const scored: Array<{ item: FeedItem; score: number; basis: RecommendationBasis }> = [];
-    const n = w.items.length;
+    // The member's candidates: every window paper with vectors; without, those sharing a liked or followed category.
+    const cands: Array<{ item: FeedItem; rank: number; v: Float32Array | undefined; author: string | undefined; basis: RecommendationBasis }> = [];
     w.items.forEach((item, rank) => {
       const id = item.paper.id;
       if (liked.has(id) || dismissed.has(id)) return;
-      const basis: RecommendationBasis = {};
-      let base = 0;
-      let hasBase = false;
-      const v = w.vectors?.get(id);
-      if (v && likedV.length > 0) {
-        let best = -Infinity;
-        for (const [lid, lv] of likedV) {
-          const s = dot(v, lv);
-          if (s > best) {
-            best = s;
-            basis.paperId = lid;
-          }
-        }
-        base = best;
-        hasBase = true;
-        let worst = -Infinity;
-        for (const dv of dismissedV) worst = Math.max(worst, dot(v, dv));
-        if (worst > best) base -= worst - best;
-      } else if (catWeight.size > 0) {
-        const shared = item.paper.categories.filter((c) => catWeight.has(c));
-        if (shared.length > 0) {
-          base = Math.min(1, shared.reduce((s, c) => s + catWeight.get(c)!, 0));
-          hasBase = true;
-          basis.likedCategories = shared.slice(0, 2);
-        }
-      }
       const author = authors.size > 0 ? item.paper.authors.find((a) => authors.has(a.toLowerCase())) : undefined;
       const category = categories.size > 0 ? item.paper.categories.find((c) => categories.has(c)) : undefined;
-      if (!hasBase && !author && !category) return;
+      const basis: RecommendationBasis = {};
       if (author) basis.author = author;
       if (category) basis.category = category;
-      const score = base + (author ? FOLLOWED_AUTHOR_LIFT : 0) + (category ? FOLLOWED_CATEGORY_LIFT : 0) + POPULARITY_LIFT * (n > 1 ? 1 - rank / (n - 1) : 1);
-      scored.push({ item, score, basis });
+      const v = w.vectors?.get(id);
+      if (likedV.length === 0) {
+        const shared = item.paper.categories.filter((c) => catWeight.has(c));
+        if (shared.length > 0) basis.likedCategories = shared.slice(0, 2);
+        else if (!author && !category) return;
+      }
+      cands.push({ item, rank, v, author, basis });
     });
-    scored.sort((a, b) => b.score - a.score || (a.item.paper.id < b.item.paper.id ? -1 : 1));
+    const n = cands.length;
+    const popularity = cands.map((c) => -c.rank);
+    let blended: Float64Array;
+    if (likedV.length > 0) {
+      // Nearest liked paper (less the excess closeness to a dismissed one) and the linear model, with the trending order.
+      const similarity = new Float64Array(n);
+      const linear = new Float64Array(n);
+      const model = trainWhitened(this.backgroundFor(), { positives: likedV.map(([, v]) => v) });
+      const known: number[] = [];
+      cands.forEach((c, i) => {
+        if (!c.v) return;
+        let best = -Infinity;
+        for (const [lid, lv] of likedV) {
+          const s = dot(c.v, lv);
+          if (s > best) {
+            best = s;
+            c.basis.paperId = lid;
+          }
+        }
+        let worst = -Infinity;
+        for (const dv of dismissedV) worst = Math.max(worst, dot(c.v, dv));
+        similarity[i] = worst > best ? best - (worst - best) : best;
+        linear[i] = model.score(c.v);
+        known.push(i);
+      });
+      // Papers not embedded yet (just imported) sit at the average of the others.
+      if (known.length < n) {
+        const avg = (xs: Float64Array) => known.reduce((s, i) => s + xs[i]!, 0) / (known.length || 1);
+        const [ms, ml] = [avg(similarity), avg(linear)];
+        cands.forEach((c, i) => {
+          if (!c.v) [similarity[i], linear[i]] = [ms, ml];
+        });
+      }
+      blended = blendScores({ similarity, linear, popularity });
+    } else {
+      const share = cands.map((c) => Math.min(1, c.item.paper.categories.reduce((s, cat) => s + (catWeight.get(cat) ?? 0), 0)));
+      blended = zScores(share);
+      const pop = zScores(popularity);
+      for (let i = 0; i < n; i++) blended[i]! += BLEND_WEIGHTS.mu * pop[i]!;
+    }
+    const scored = cands.map((c, i) => ({ item: c.item, author: c.author, basis: c.basis, score: blended[i]! + (c.basis.category ? FOLLOWED_CATEGORY_LIFT : 0) }));
+    // Followed authors first, then by score.
+    scored.sort((a, b) => Number(Boolean(b.author)) - Number(Boolean(a.author)) || b.score - a.score || (a.item.paper.id < b.item.paper.id ? -1 : 1));
     return scored.slice(0, limit).map(({ item, score, basis }) => {
       if (basis.paperId) {
         const p = byId.get(basis.paperId);
