@@ -1,6 +1,6 @@
 /** Reading pasted references and BibTeX files (domain/references.ts): which identifiers are found, and why not. */
 import { describe, expect, it } from 'vitest';
-import { arxivIdFromDoi, normalizeDoi, parseReferences } from '../src/domain/references.js';
+import { arxivIdFromDoi, BIBTEX_MAX_ENTRIES, normalizeDoi, parseReferences } from '../src/domain/references.js';
 
 const found = (text: string) => parseReferences(text).references.map((r) => [r.arxivId, r.doi]);
 
@@ -111,6 +111,20 @@ describe('BibTeX', () => {
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toMatch(/Unterminated brace-value .* at line \d+/);
     expect(r.unmatched).toEqual([{ entry: 'broken', reason: 'this entry could not be read (see the BibTeX errors)' }]);
+  });
+
+  it('does not expand @string macros (each may double the one before: a few hundred bytes took gigabytes)', () => {
+    const macros = ['@string{s0 = "xxxxxxxxxx"}', ...Array.from({ length: 40 }, (_, i) => `@STRING(s${i + 1} = s${i} # s${i})`)].join('\n');
+    const r = parseReferences(`${macros}\n@misc{k, title = s40, journal = jmlr, eprint = {2501.01234}}`);
+    expect(r.references).toEqual([{ entry: 'k “s40”', arxivId: '2501.01234', doi: null }]);
+    expect(r.errors).toEqual([]);
+  });
+
+  it(`reads the first ${BIBTEX_MAX_ENTRIES} entries of a file and says the rest were not`, () => {
+    const r = parseReferences(Array.from({ length: BIBTEX_MAX_ENTRIES + 3 }, (_, i) => `@misc{k${i}, eprint = {2501.${String(10_000 + i)}}}`).join('\n'));
+    expect(r.references).toHaveLength(BIBTEX_MAX_ENTRIES);
+    expect(r.references.at(-1)!.arxivId).toBe(`2501.${10_000 + BIBTEX_MAX_ENTRIES - 1}`);
+    expect(r.errors).toEqual(['Only the first 5,000 entries were read (an import reads at most 5,000); import the rest separately.']);
   });
 
   it('cuts long labels', () => {
