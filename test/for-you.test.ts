@@ -178,6 +178,25 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       expect((await recs.refreshAll({ force: true })).refreshed).toBe(all.members);
     });
 
+    it('lets the event loop turn between members during a refresh (requests are answered meanwhile)', async () => {
+      for (const who of ['hal', 'ivy', 'jo']) {
+        const member = await store.accounts.findOrCreateUser(`fy-${who}-${name}@example.org`, new Date('2025-01-01T00:00:00Z'));
+        await store.interests.follow(member.id, 'category', 'cs.LG', new Date().toISOString());
+      }
+      let turns = 0;
+      let counting = true;
+      const count = () => {
+        turns++;
+        if (counting) setImmediate(count);
+      };
+      setImmediate(count);
+      const seen: number[] = [];
+      await recs.refreshAll({ force: true, onProgress: () => seen.push(turns) });
+      counting = false;
+      expect(seen.length).toBeGreaterThanOrEqual(3);
+      expect(seen.slice(1).every((t, i) => t > seen[i]!)).toBe(true);
+    });
+
     it('runs the refresh job on a timer and stops it cleanly', async () => {
       const gus = await signedInMember(app, store, `fy-gus-${name}@example.org`, { name: 'Gus' });
       await gus.post('/follows', { kind: 'category', value: 'cs.CV' });

@@ -14,6 +14,7 @@
  * `recommendation_cache`; the page reads the cache and recomputes only when the member's signals or the latest feed
  * day changed since (`cachedForYou`).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Background, BLEND_WEIGHTS, backgroundOf, blendScores, trainWhitened, zScores } from '../domain/linear-model.js';
 import type { SemanticParts } from '../search/index-sync.js';
 import { STOPWORDS } from '../search/text-index.js';
@@ -321,6 +322,9 @@ export class RecommendationService {
           if (await this.refresh(userId, latest, signature)) refreshed++;
         }
         opts.onProgress?.(members, refreshed);
+        // Let the event loop turn between members: on SQLite every query resolves without waiting for I/O, so a
+        // refresh inside `paperboy serve` otherwise held every request until it ended (200 members: 5 s; 10,000: minutes).
+        await nextTurn();
       }
       after = batch.at(-1)!;
     }
