@@ -151,6 +151,22 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       expect((await dee.get('/api/for-you?limit=51')).statusCode).toBe(400);
     });
 
+    it('leaves out every paper the member dismissed, not only the latest hundred', async () => {
+      const member = await store.accounts.findOrCreateUser(`fy-kit-${name}@example.org`, new Date('2025-01-01T00:00:00Z'));
+      await store.interests.follow(member.id, 'category', 'cs.CV', new Date().toISOString());
+      const first = (await recs.forYou(member.id, 50))!.map((r) => r.item.paper.id);
+      expect(first.length).toBeGreaterThan(0);
+      await store.interests.dismiss(member.id, first[0]!, '2025-10-01T00:00:00.000Z');
+      // A hundred later dismissals, of older papers outside the window.
+      const old = Array.from({ length: 100 }, (_, i): PaperInput => ({
+        id: `2001.${String(10001 + i)}`, title: `Old paper ${i}`, abstract: 'Old.', authors: ['O P'], categories: ['cs.CV'], published: '2020-01-15', updated: null, version: 1,
+        comment: null, journalRef: null, doi: null, links: { abs: null, pdf: null, code: null, project: null }, feed: { date: '2020-01-15', submittedBy: null, upvotes: 0 },
+      }));
+      await new PaperImporter(store).run(new ArraySource(old));
+      for (const [i, p] of old.entries()) await store.interests.dismiss(member.id, p.id, new Date(Date.parse('2025-10-02T00:00:00Z') + i * 1000).toISOString());
+      expect((await recs.forYou(member.id, 50))!.map((r) => r.item.paper.id)).not.toContain(first[0]);
+    });
+
     it('caches each member’s list, recomputes it when their signals change, and refreshes everyone in a job', async () => {
       const email = `fy-eve-${name}@example.org`;
       const eve = await signedInMember(app, store, email, { name: 'Eve' });

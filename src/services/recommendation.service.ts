@@ -52,6 +52,7 @@ export interface Recommendation {
 export interface Signals {
   /** Liked paper id → how it was liked ("upvoted", "saved to “Reading group”"). */
   liked: Map<string, string>;
+  /** Every paper dismissed as "not interested", newest first; the newest FOR_YOU_SIGNALS push look-alikes down. */
   dismissed: Set<string>;
   follows: Follows;
 }
@@ -132,7 +133,7 @@ export class RecommendationService {
     const liked = new Map<string, string>();
     for (const id of await this.store.votes.paperIdsUpvotedBy(userId, FOR_YOU_SIGNALS)) liked.set(id, 'upvoted');
     for (const s of await this.store.interests.saved(userId, FOR_YOU_SIGNALS)) if (!liked.has(s.paperId)) liked.set(s.paperId, `saved to “${s.listName}”`);
-    const dismissed = new Set((await this.store.interests.dismissed(userId, FOR_YOU_SIGNALS)).map((d) => d.paperId));
+    const dismissed = new Set(await this.store.interests.dismissedIds(userId));
     for (const id of dismissed) liked.delete(id);
     return { liked, dismissed, follows: await this.store.interests.follows(userId) };
   }
@@ -179,7 +180,7 @@ export class RecommendationService {
     const byId = new Map(likedPapers.map((p) => [p.id, p]));
     const vectors = this.semantic?.vectors;
     const likedV = w.vectors && vectors && likedPapers.length > 0 ? [...vectors.vectorsOf(likedPapers.map((p) => p.id))] : [];
-    const dismissedV = w.vectors && vectors && dismissed.size > 0 ? [...vectors.vectorsOf([...dismissed]).values()] : [];
+    const dismissedV = w.vectors && vectors && dismissed.size > 0 ? [...vectors.vectorsOf([...dismissed].slice(0, FOR_YOU_SIGNALS)).values()] : [];
     const authors = new Set(follows.authors.map((a) => a.toLowerCase()));
     const categories = new Set(follows.categories);
     // Without vectors: categories of liked papers, weighted by how often, as a stand-in for similarity.

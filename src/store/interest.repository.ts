@@ -82,6 +82,12 @@ export class InterestRepository {
     return rows.map((r) => ({ paperId: r.paper_id, title: r.title, at: r.created_at }));
   }
 
+  /** Every paper the member dismissed, newest first (ids only: "for you" leaves them all out, however many). */
+  async dismissedIds(userId: number): Promise<string[]> {
+    const rows = await this.db.selectFrom('paper_dismissals').select('paper_id').where('user_id', '=', userId).orderBy('created_at', 'desc').orderBy('paper_id').execute();
+    return rows.map((r) => r.paper_id);
+  }
+
   /** Papers a member saved to any of their reading lists, most recently added first, with the list's name. */
   async saved(userId: number, limit: number): Promise<Array<{ paperId: string; listName: string }>> {
     const rows = await this.db
