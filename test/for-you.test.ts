@@ -16,6 +16,10 @@ import { startRecommendationRefresh } from '../src/jobs/recommendations.job.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { dot, type Recommendation, RecommendationService, sharedTerms } from '../src/services/recommendation.service.js';
 import type { Store } from '../src/store/store.js';
+import { h } from 'preact';
+import { render } from 'preact-render-to-string';
+import { presentCard } from '../src/web/presenters/paper.presenter.js';
+import { ForYouView } from '../src/web/views/for-you.view.js';
 import { seededApp, sqliteStore, tempDir } from './helpers/app.js';
 import { dialects } from './helpers/db.js';
 import { type EmbeddingsServer, startEmbeddingsServer } from './helpers/embeddings-server.js';
@@ -290,6 +294,16 @@ describe('"for you" with embeddings', () => {
     const after = (await recs.forYou(user.id, 10))!;
     expect(after.map((r) => r.item.paper.id)).not.toContain('2505.00002');
     expect(gap(after)).toBeLessThan(gap(before));
+  });
+
+  it('says which reading list the liked paper was saved to, in the reason and on the page', async () => {
+    const user = await store.accounts.findOrCreateUser('emb-saver@example.org', new Date('2025-01-01T00:00:00Z'));
+    const listId = await store.readingLists.create(user.id, 'Reading group', new Date().toISOString());
+    await store.readingLists.add(listId, '2505.00001', new Date().toISOString());
+    const top = (await recs.forYou(user.id, 10))![0]!;
+    expect(top.reason).toBe('because you saved “Learning to learn” to “Reading group” · shared terms: learning');
+    const html = render(h(ForYouView, { items: [{ card: presentCard(top.item), reason: top.reason, basis: top.basis }], math: false, computedAt: null, windowDays: 14, categories: [] }));
+    expect(html.replace(/<[^>]+>/g, '')).toContain('Because you saved “Learning to learn” to “Reading group” · shared terms: learning');
   });
 
   it('finds shared terms across plurals and ignores function words', () => {

@@ -49,9 +49,15 @@ export interface Recommendation {
   basis: RecommendationBasis;
 }
 
+/** How a paper was liked: upvoted, or saved to one of the member's reading lists (named). */
+export interface Liked {
+  how: 'upvoted' | 'saved';
+  list?: string;
+}
+
 export interface Signals {
-  /** Liked paper id → how it was liked ("upvoted", "saved to “Reading group”"). */
-  liked: Map<string, string>;
+  /** Liked paper id → how it was liked. */
+  liked: Map<string, Liked>;
   /** Every paper dismissed as "not interested", newest first; the newest FOR_YOU_SIGNALS push look-alikes down. */
   dismissed: Set<string>;
   follows: Follows;
@@ -112,7 +118,7 @@ export function reasonText(b: RecommendationBasis): string {
   if (b.author) return `by ${b.author}, whom you follow`;
   if (b.paperId) {
     const terms = b.terms && b.terms.length > 0 ? ` · shared terms: ${b.terms.join(', ')}` : '';
-    return `because you ${b.how} “${b.paperTitle ?? b.paperId}”${terms}${b.category ? ` · in ${b.category}, which you follow` : ''}`;
+    return `because you ${b.how} “${b.paperTitle ?? b.paperId}”${b.list ? ` to “${b.list}”` : ''}${terms}${b.category ? ` · in ${b.category}, which you follow` : ''}`;
   }
   if (b.category) return `in ${b.category}, which you follow`;
   return `in ${(b.likedCategories ?? []).join(', ') || 'categories'}, like papers you liked`;
@@ -130,9 +136,9 @@ export class RecommendationService {
 
   /** Everything "for you" reads about a member. */
   async signals(userId: number): Promise<Signals> {
-    const liked = new Map<string, string>();
-    for (const id of await this.store.votes.paperIdsUpvotedBy(userId, FOR_YOU_SIGNALS)) liked.set(id, 'upvoted');
-    for (const s of await this.store.interests.saved(userId, FOR_YOU_SIGNALS)) if (!liked.has(s.paperId)) liked.set(s.paperId, `saved to “${s.listName}”`);
+    const liked = new Map<string, Liked>();
+    for (const id of await this.store.votes.paperIdsUpvotedBy(userId, FOR_YOU_SIGNALS)) liked.set(id, { how: 'upvoted' });
+    for (const s of await this.store.interests.saved(userId, FOR_YOU_SIGNALS)) if (!liked.has(s.paperId)) liked.set(s.paperId, { how: 'saved', list: s.listName });
     const dismissed = new Set(await this.store.interests.dismissedIds(userId));
     for (const id of dismissed) liked.delete(id);
     return { liked, dismissed, follows: await this.store.interests.follows(userId) };
@@ -251,7 +257,9 @@ export class RecommendationService {
     return scored.slice(0, limit).map(({ item, score, basis }) => {
       if (basis.paperId) {
         const p = byId.get(basis.paperId);
-        basis.how = liked.get(basis.paperId);
+        const how = liked.get(basis.paperId);
+        basis.how = how?.how;
+        if (how?.list !== undefined) basis.list = how.list;
         basis.paperTitle = p?.title ?? basis.paperId;
         basis.terms = p ? sharedTerms(p, item.paper) : [];
       }

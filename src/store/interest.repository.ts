@@ -17,6 +17,8 @@ export interface RecommendationBasis {
   paperId?: string;
   paperTitle?: string;
   how?: string;
+  /** The reading list it was saved to (with how = "saved"). */
+  list?: string;
   terms?: string[];
   author?: string;
   category?: string;

@@ -17,6 +17,7 @@ function Reason({ basis, reason }: { basis: RecommendationBasis; reason: string 
   return (
     <>
       Because you {basis.how} <a href={`/papers/${basis.paperId}`}>“{basis.paperTitle ?? basis.paperId}”</a>
+      {basis.list !== undefined ? <> to “{basis.list}”</> : null}
       {basis.terms && basis.terms.length > 0 ? <> · shared terms: {basis.terms.join(', ')}</> : null}
       {basis.category ? <> · in {basis.category}, which you follow</> : null}
     </>
