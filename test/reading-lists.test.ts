@@ -86,6 +86,9 @@ describe.each(dialects)('reading lists on $name', ({ name, available, open }) =>
       expect(res.statusCode).toBe(303);
       const mine = await store.readingLists.ofUser((await store.accounts.userByEmail('lists-cy@example.org'))!.id);
       expect(mine.map((l) => [l.name, l.size])).toEqual([['To read', 1]]);
+      // A paper that is not here leaves no empty list behind.
+      expect((await cy.post('/lists/add', { paperId: '2412.99999', newList: 'Phantom' })).statusCode).toBe(404);
+      expect((await store.readingLists.ofUser(mine[0]!.userId)).map((l) => l.name)).toEqual(['To read']);
       expect((await cy.post('/lists', { name: '   ' })).statusCode).toBe(400);
       expect((await new WebClient(app).post('/lists', { name: 'x' }, { csrf: false })).statusCode).toBe(403);
     });

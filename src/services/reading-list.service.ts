@@ -53,6 +53,15 @@ export class ReadingListService {
     return this.store.readingLists.create(user.id, name, this.now());
   }
 
+  /** Makes a list holding `paperId`; the paper is checked first, so a bad one leaves no empty list behind. */
+  async createWith(user: User | null, rawName: unknown, paperId: string): Promise<number> {
+    assertCanAct(user);
+    if (!(await this.store.papers.getById(paperId))) throw new RuleError('not-found', `There is no paper ${paperId} here.`);
+    const id = await this.create(user, rawName);
+    await this.store.readingLists.add(id, paperId, this.now());
+    return id;
+  }
+
   /** A list and its papers for `viewer`: the owner sees it always, others only when it is public. Null otherwise. */
   async view(viewer: User | null, listId: number): Promise<{ list: ReadingList; papers: PaperRecord[]; owner: boolean } | null> {
     const list = await this.store.readingLists.byId(listId);

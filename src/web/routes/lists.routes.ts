@@ -96,8 +96,12 @@ export async function listRoutes(app: FastifyInstance, deps: AppDeps, c: Communi
   app.post('/lists/add', async (req, reply) => {
     const paperId = paperIdField(req);
     const newName = field(req, 'newList');
-    const id = newName !== undefined ? await lists.create(req.user, newName) : listId(field(req, 'listId') ?? '');
-    await lists.add(req.user, id, paperId);
+    let id: number;
+    if (newName !== undefined) id = await lists.createWith(req.user, newName, paperId);
+    else {
+      id = listId(field(req, 'listId') ?? '');
+      await lists.add(req.user, id, paperId);
+    }
     const next = field(req, 'next');
     return reply.redirect(next !== undefined ? localPath(next, paperHref(paperId)) : `${paperHref(paperId)}?saved=${id}`, 303);
   });
