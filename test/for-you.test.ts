@@ -155,6 +155,21 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       expect((await dee.get('/api/for-you?limit=51')).statusCode).toBe(400);
     });
 
+    it('leaves out a paper the moderators hide, at once, from the cached list and a fresh one', async () => {
+      const lu = await signedInMember(app, store, `fy-lu-${name}@example.org`, { name: 'Lu' });
+      await lu.post('/follows', { kind: 'category', value: 'cs.CV' });
+      const ids = async () => ((await lu.get('/api/for-you')).json() as { items: Array<{ id: string }> }).items.map((i) => i.id);
+      const top = (await ids())[0]!;
+      await store.feed.setHidden(top, new Date().toISOString());
+      try {
+        expect(await ids()).not.toContain(top);
+        await lu.post('/follows', { kind: 'category', value: 'cs.CL' }); // signals change: computed afresh
+        expect(await ids()).not.toContain(top);
+      } finally {
+        await store.feed.setHidden(top, null);
+      }
+    });
+
     it('leaves out every paper the member dismissed, not only the latest hundred', async () => {
       const member = await store.accounts.findOrCreateUser(`fy-kit-${name}@example.org`, new Date('2025-01-01T00:00:00Z'));
       await store.interests.follow(member.id, 'category', 'cs.CV', new Date().toISOString());

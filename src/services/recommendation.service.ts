@@ -290,10 +290,17 @@ export class RecommendationService {
         const item = items.get(c.id);
         return item ? [{ item, score: c.score, reason: c.reason, basis: c.basis ?? {} }] : [];
       });
-      return { recs: recs.slice(0, limit), computedAt: cached.computedAt };
+      return { recs: (await this.withoutHidden(recs)).slice(0, limit), computedAt: cached.computedAt };
     }
     const fresh = await this.refresh(userId, latest, signature);
-    return fresh ? { recs: fresh.recs.slice(0, limit), computedAt: fresh.computedAt } : null;
+    return fresh ? { recs: (await this.withoutHidden(fresh.recs)).slice(0, limit), computedAt: fresh.computedAt } : null;
+  }
+
+  /** Leaves out papers the moderators hid after the window was read (a window is reused for WINDOW_TTL_MS). */
+  private async withoutHidden(recs: Recommendation[]): Promise<Recommendation[]> {
+    if (recs.length === 0) return recs;
+    const states = await this.store.feed.states(recs.map((r) => r.item.paper.id));
+    return recs.filter((r) => !states.get(r.item.paper.id)?.hidden);
   }
 
   /** Computes and caches one member's recommendations as of `latest`. Null (and nothing cached) with nothing to go on. */
