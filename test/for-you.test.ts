@@ -170,6 +170,24 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       }
     });
 
+    it('drops the cached list of a member left with nothing to go on, on their next visit or in the job (digests read it)', async () => {
+      const mo = await signedInMember(app, store, `fy-mo-${name}@example.org`, { name: 'Mo' });
+      const id = await userId(store, `fy-mo-${name}@example.org`);
+      await mo.post('/follows', { kind: 'category', value: 'cs.CV' });
+      await mo.get('/api/for-you');
+      expect(await store.interests.cached(id)).not.toBeNull();
+      await mo.post('/follows/remove', { kind: 'category', value: 'cs.CV' });
+      expect(((await mo.get('/api/for-you')).json() as { items: unknown }).items).toBeNull();
+      expect(await store.interests.cached(id)).toBeNull();
+
+      // Without a visit, the job drops it.
+      await mo.post('/follows', { kind: 'category', value: 'cs.CV' });
+      await mo.get('/api/for-you');
+      await store.interests.unfollow(id, 'category', 'cs.CV');
+      await recs.refreshAll();
+      expect(await store.interests.cached(id)).toBeNull();
+    });
+
     it('leaves out every paper the member dismissed, not only the latest hundred', async () => {
       const member = await store.accounts.findOrCreateUser(`fy-kit-${name}@example.org`, new Date('2025-01-01T00:00:00Z'));
       await store.interests.follow(member.id, 'category', 'cs.CV', new Date().toISOString());

@@ -303,13 +303,19 @@ export class RecommendationService {
     return recs.filter((r) => !states.get(r.item.paper.id)?.hidden);
   }
 
-  /** Computes and caches one member's recommendations as of `latest`. Null (and nothing cached) with nothing to go on. */
+  /**
+   * Computes and caches one member's recommendations as of `latest`. Null with nothing to go on, and then an earlier
+   * cached list is dropped (the digest's "for you" reads the cache).
+   */
   async refresh(userId: number, latest?: string, signature?: string): Promise<{ recs: Recommendation[]; computedAt: string } | null> {
     const day = latest ?? (await this.store.feed.latestDate());
     if (!day) return null;
     const sig = signature ?? (await this.store.interests.signature(userId));
     const recs = await this.rank(await this.signals(userId), await this.window(day, FOR_YOU_DAYS), FOR_YOU_CACHED);
-    if (recs === null) return null;
+    if (recs === null) {
+      await this.store.interests.dropCache(userId);
+      return null;
+    }
     const computedAt = new Date(this.clock()).toISOString();
     const items: CachedRecommendation[] = recs.map((r) => ({ id: r.item.paper.id, score: r.score, reason: r.reason, basis: r.basis }));
     await this.store.interests.putCache(userId, { feedDay: day, signature: sig, items, computedAt });
@@ -317,8 +323,8 @@ export class RecommendationService {
   }
 
   /**
-   * Refreshes every member with signals whose cache is stale (or all with `force`), in id order, in batches. Reports
-   * progress after each member. Returns how many were looked at and how many recomputed.
+   * Refreshes every member with signals whose cache is stale (or all with `force`), in id order, in batches, then drops
+   * the cached lists of members left without signals. Reports progress after each member. Returns how many were looked at and how many recomputed.
    */
   async refreshAll(opts: { force?: boolean; onProgress?: (done: number, refreshed: number) => void; shouldStop?: () => boolean } = {}): Promise<{ members: number; refreshed: number }> {
     const latest = await this.store.feed.latestDate();
@@ -344,6 +350,8 @@ export class RecommendationService {
       }
       after = batch.at(-1)!;
     }
+    // Members who withdrew every signal since (or were suspended) are not in the batches above.
+    await this.store.interests.dropCachesWithoutSignals();
     return { members, refreshed };
   }
 }

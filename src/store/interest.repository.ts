@@ -152,6 +152,19 @@ export class InterestRepository {
     return r ? { feedDay: r.feed_day, signature: r.signature, items: JSON.parse(r.items) as CachedRecommendation[], computedAt: r.computed_at } : null;
   }
 
+  async dropCache(userId: number): Promise<void> {
+    await this.db.deleteFrom('recommendation_cache').where('user_id', '=', userId).execute();
+  }
+
+  /** Drops the cached lists of members left with nothing to go on (or suspended): digests must not keep using them. */
+  async dropCachesWithoutSignals(): Promise<number> {
+    const r = await this.db
+      .deleteFrom('recommendation_cache')
+      .where('user_id', 'not in', this.withSignals().select('u.id'))
+      .executeTakeFirst();
+    return Number(r.numDeletedRows ?? 0);
+  }
+
   async putCache(userId: number, row: RecommendationCacheRow): Promise<void> {
     const values = { feed_day: row.feedDay, signature: row.signature, items: JSON.stringify(row.items), computed_at: row.computedAt };
     await this.db
