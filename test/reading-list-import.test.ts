@@ -133,5 +133,18 @@ describe.each(dialects)('import into a reading list on $name', ({ name, availabl
       expect((await dee.postMultipart(`${url}/import`, { text: '2505.20278', _csrf: 'forged' })).statusCode).toBe(403);
       expect(await store.readingLists.paperIdsOf(Number(url.split('/').pop()))).toEqual([]);
     });
+
+    it('reads multipart bodies on the import route only, and at most the form’s fields', async () => {
+      const hal = await signedInMember(app, store, `import-hal-${name}@example.org`);
+      const { url } = await newList(hal, 'Mine');
+      // Other list forms are urlencoded: a multipart body there is refused unread, not buffered (ten 1 MB fields were).
+      const form = new FormData();
+      form.append('name', 'x'.repeat(900_000));
+      const other = await app.inject({ method: 'POST', url: `${url}/edit`, headers: { 'sec-fetch-site': 'same-origin' }, payload: form });
+      expect(other.statusCode).toBe(415);
+      const many = await hal.postMultipart(`${url}/import`, { text: '2505.20278', a: '1', b: '2', c: '3' });
+      expect(many.statusCode).toBe(413);
+      expect(await store.readingLists.paperIdsOf(Number(url.split('/').pop()))).toEqual([]);
+    });
   });
 });

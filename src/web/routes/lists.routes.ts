@@ -155,26 +155,31 @@ export async function listRoutes(app: FastifyInstance, deps: AppDeps, c: Communi
   });
 
   // Bulk import: pasted ids/DOIs/BibTeX and/or an uploaded .bib file. The form is multipart (a real upload works
-  // without JavaScript); the plugin reads it before the CSRF check, which needs the form's _csrf field.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    onFile: readUpload,
-    throwFileSizeLimit: false,
-    // One more byte than allowed, so an over-long text is seen as such instead of being silently cut to size.
-    limits: { fileSize: IMPORT_MAX_BYTES, fieldSize: IMPORT_MAX_BYTES + 1, files: 1, fields: 10, parts: 12 },
-  });
+  // without JavaScript); the plugin reads it before the CSRF check, which needs the form's _csrf field. Only this route
+  // reads multipart bodies (in a scope of its own): the other forms post at most the 1 MB urlencoded body, and were
+  // reading up to 11 MB (ten 1 MB fields and a file) from anyone before refusing them.
+  await app.register(async (scope) => {
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      onFile: readUpload,
+      throwFileSizeLimit: false,
+      // One more byte than allowed, so an over-long text is seen as such instead of being silently cut to size. The
+      // form has two fields (_csrf, text) and a file.
+      limits: { fileSize: IMPORT_MAX_BYTES, fieldSize: IMPORT_MAX_BYTES + 1, files: 1, fields: 3, parts: 4 },
+    });
 
-  // Reading BibTeX costs ~1 ms of CPU an entry (a 1 MB file ~2 s: domain/references.ts), so imports have a limit of
-  // their own, checked before the body is read.
-  const importRate = { ...IMPORT_RATE, keyGenerator: (req: FastifyRequest) => (req.user ? `import:u${req.user.id}` : `import:${req.ip}`) };
-  app.post<{ Params: { id: string } }>('/lists/:id/import', { config: { rateLimit: importRate } }, async (req, reply) => {
-    const id = listId(req.params.id);
-    try {
-      return await listPage(req, reply, id, { imported: await importAll(lists, req, id) });
-    } catch (e) {
-      if (!(e instanceof RuleError) || e.kind !== 'invalid') throw e;
-      return listPage(req, reply, id, { importError: e.message, status: 400 });
-    }
+    // Reading BibTeX costs ~1 ms of CPU an entry (a 1 MB file ~2 s: domain/references.ts), so imports have a limit of
+    // their own, checked before the body is read.
+    const importRate = { ...IMPORT_RATE, keyGenerator: (req: FastifyRequest) => (req.user ? `import:u${req.user.id}` : `import:${req.ip}`) };
+    scope.post<{ Params: { id: string } }>('/lists/:id/import', { config: { rateLimit: importRate } }, async (req, reply) => {
+      const id = listId(req.params.id);
+      try {
+        return await listPage(req, reply, id, { imported: await importAll(lists, req, id) });
+      } catch (e) {
+        if (!(e instanceof RuleError) || e.kind !== 'invalid') throw e;
+        return listPage(req, reply, id, { importError: e.message, status: 400 });
+      }
+    });
   });
 
   app.post<{ Params: { id: string } }>('/lists/:id/edit', async (req, reply) => {
