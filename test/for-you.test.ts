@@ -12,7 +12,7 @@ import { OpenAiEmbedder } from '../src/search/embedders/openai.js';
 import { IndexSync } from '../src/search/index-sync.js';
 import { TextIndex } from '../src/search/text-index.js';
 import { VectorIndex } from '../src/search/vector-index.js';
-import { startRecommendationRefresh } from '../src/jobs/recommendations.job.js';
+import { RECOMMENDATIONS_LEASE, refreshOnce, startRecommendationRefresh } from '../src/jobs/recommendations.job.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { dot, type Recommendation, RecommendationService, sharedTerms } from '../src/services/recommendation.service.js';
 import type { Store } from '../src/store/store.js';
@@ -256,12 +256,53 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       const id = await userId(store, `fy-gus-${name}@example.org`);
       expect(await store.interests.cached(id)).toBeNull();
       const runs: Array<{ members: number; refreshed: number }> = [];
-      const stop = startRecommendationRefresh(recs, { firstRunMs: 5, intervalMs: 60_000, onDone: (r) => runs.push(r) });
+      const stop = startRecommendationRefresh(recs, store.settings, { firstRunMs: 5, intervalMs: 60_000, onDone: (r) => runs.push(r) });
       for (let i = 0; i < 200 && runs.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
       await stop();
       expect(runs).toHaveLength(1);
       expect(runs[0]!.refreshed).toBeGreaterThanOrEqual(1);
       expect((await store.interests.cached(id))!.items.length).toBeGreaterThan(0);
+    });
+
+    it('lets one process at a time refresh (a lease in the store), and takes an expired lease over', async () => {
+      const t0 = new Date('2026-01-01T00:00:00.000Z');
+      const later = (ms: number) => new Date(t0.getTime() + ms);
+      expect(await store.settings.lease('probe', 'host-a:1:aa', t0, 1_000)).toBe(true);
+      expect(await store.settings.lease('probe', 'host-b:2:bb', later(10), 1_000)).toBe(false);
+      expect(await store.settings.lease('probe', 'host-a:1:aa', later(500), 1_000)).toBe(true); // renewed, to 1,500
+      expect(await store.settings.lease('probe', 'host-b:2:bb', later(1_200), 1_000)).toBe(false);
+      expect(await store.settings.lease('probe', 'host-b:2:bb', later(1_600), 1_000)).toBe(true); // expired: taken over
+      await store.settings.release('probe', 'host-a:1:aa'); // not a's any more: nothing happens
+      expect(await store.settings.lease('probe', 'host-a:1:aa', later(1_700), 1_000)).toBe(false);
+      await store.settings.release('probe', 'host-b:2:bb');
+      expect(await store.settings.lease('probe', 'host-a:1:aa', later(1_800), 1_000)).toBe(true);
+
+      // The job's round: skipped while another process holds the lease, done (and the lease given back) otherwise.
+      const other = 'other-host:99:ff';
+      expect(await store.settings.lease(RECOMMENDATIONS_LEASE, other, new Date(), 60_000)).toBe(true);
+      expect(await refreshOnce(recs, store.settings, 'this-host:1:01')).toBeNull();
+      await store.settings.release(RECOMMENDATIONS_LEASE, other);
+      const [a, b] = await Promise.all([refreshOnce(recs, store.settings, 'this-host:1:01'), refreshOnce(recs, store.settings, 'that-host:2:02')]);
+      expect([a, b].filter((r) => r !== null)).toHaveLength(1);
+      expect(await store.settings.get(`lease:${RECOMMENDATIONS_LEASE}`)).toBeNull();
+    });
+
+    it('recomputes after a list is renamed (the reason names the list), and refuses a 301st follow with 409', async () => {
+      const email = `fy-hal-${name}@example.org`;
+      const hal = await signedInMember(app, store, email, { name: 'Hal' });
+      const id = await userId(store, email);
+      const listId = await store.readingLists.create(id, 'Old name', new Date().toISOString());
+      await store.readingLists.add(listId, '2509.90001', new Date().toISOString());
+      const before = await store.interests.signature(id);
+      await new Promise((r) => setTimeout(r, 5));
+      await store.readingLists.update(listId, { name: 'New name' }, new Date().toISOString());
+      expect(await store.interests.signature(id)).not.toBe(before);
+
+      for (let i = 0; i < 300; i++) await store.interests.follow(id, 'author', `Author number ${i}`, new Date().toISOString());
+      await hal.get('/for-you/interests');
+      const refused = await hal.post('/follows', { kind: 'author', value: 'One more' });
+      expect(refused.statusCode).toBe(409);
+      expect(refused.body).toContain('the most there can be; unfollow some first');
     });
 
     it('forgets a deleted member’s follows, dismissals and cached recommendations', async () => {

@@ -110,7 +110,7 @@ export function registerDigestCommands(program: Command, configFrom: (flags: obj
       const index = openSearchIndex(config);
       const semantic = await openSemantic(config, index, (m) => console.log(m));
       const sync = new IndexSync(store, index, semantic);
-      const stopRecs = startRecommendationRefresh(new RecommendationService(store, semantic), {
+      const stopRecs = startRecommendationRefresh(new RecommendationService(store, semantic), store.settings, {
         firstRunMs: 1_000,
         before: () => sync.syncOnce(),
         onError: (e) => console.error(`"for you" refresh failed: ${(e as Error).message}`),

@@ -4,9 +4,40 @@
  * something in between are recomputed on their next visit anyway; this job makes the first visit after an
  * announcement instant and keeps the cost off the web requests.
  */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import type { RecommendationService } from '../services/recommendation.service.js';
+import type { SettingsRepository } from '../store/settings.repository.js';
 
 export const RECOMMENDATIONS_INTERVAL_MS = 30 * 60_000;
+/**
+ * One refresh at a time across every process sharing the store (each `serve` instance and worker runs the job): the
+ * one holding this lease refreshes, the others skip the round. Longer than a refresh of 10,000 members (bench:recs).
+ */
+export const RECOMMENDATIONS_LEASE = 'recommendations-refresh';
+export const RECOMMENDATIONS_LEASE_MS = 20 * 60_000;
+
+/** A name for this process in leases: host, pid and a random part (no LIKE wildcards). */
+export function leaseOwner(): string {
+  return `${os.hostname().replace(/[^A-Za-z0-9.-]/g, '-')}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** One refresh round if this process gets the lease; null when another process holds it. */
+export async function refreshOnce(
+  recs: RecommendationService,
+  settings: SettingsRepository,
+  owner: string,
+  opts: { shouldStop?: () => boolean; now?: () => Date } = {},
+): Promise<{ members: number; refreshed: number } | null> {
+  const now = opts.now ?? (() => new Date());
+  if (!(await settings.lease(RECOMMENDATIONS_LEASE, owner, now(), RECOMMENDATIONS_LEASE_MS))) return null;
+  try {
+    return await recs.refreshAll({ shouldStop: opts.shouldStop });
+  } finally {
+    await settings.release(RECOMMENDATIONS_LEASE, owner);
+  }
+}
+
 /** First run after start: long enough for the search index to catch up with the store. */
 export const RECOMMENDATIONS_FIRST_RUN_MS = 60_000;
 
@@ -16,18 +47,20 @@ export const RECOMMENDATIONS_FIRST_RUN_MS = 60_000;
  */
 export function startRecommendationRefresh(
   recs: RecommendationService,
+  settings: SettingsRepository,
   opts: { intervalMs?: number; firstRunMs?: number; before?: () => Promise<unknown>; onError?: (e: unknown) => void; onDone?: (r: { members: number; refreshed: number; ms: number }) => void } = {},
 ): () => Promise<void> {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  const owner = leaseOwner();
   const run = () => {
     running = running
       .then(async () => {
         if (stopped) return;
         const t0 = performance.now();
         await opts.before?.();
-        const r = await recs.refreshAll({ shouldStop: () => stopped });
-        opts.onDone?.({ ...r, ms: performance.now() - t0 });
+        const r = await refreshOnce(recs, settings, owner, { shouldStop: () => stopped });
+        if (r) opts.onDone?.({ ...r, ms: performance.now() - t0 });
       })
       .catch(opts.onError ?? (() => {}));
   };

@@ -48,7 +48,7 @@ export class InterestService {
   async follow(user: User | null, kind: FollowKind, raw: unknown): Promise<boolean> {
     assertCanAct(user);
     const value = cleanFollowValue(kind, raw);
-    if ((await this.store.interests.countFollows(user.id)) >= FOLLOWS_PER_MEMBER) throw new RuleError('limit', `You can follow ${FOLLOWS_PER_MEMBER} authors and categories; unfollow some first.`);
+    if ((await this.store.interests.countFollows(user.id)) >= FOLLOWS_PER_MEMBER) throw new RuleError('conflict', `You follow ${FOLLOWS_PER_MEMBER} authors and categories, the most there can be; unfollow some first.`);
     return this.store.interests.follow(user.id, kind, value, this.now());
   }
 

@@ -105,11 +105,11 @@ export class InterestRepository {
   }
 
   /**
-   * A digest of everything "for you" reads for a member (votes, saves, follows, dismissals: how many and the latest
+   * A digest of everything "for you" reads for a member (votes, saves, lists, follows, dismissals: how many and the latest
    * change). When it differs from the cached row's, the member changed something and the cache is stale.
    */
   async signature(userId: number): Promise<string> {
-    const [votes, saves, follows, dismissals] = await Promise.all([
+    const [votes, saves, lists, follows, dismissals] = await Promise.all([
       this.db.selectFrom('votes').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('t')]).where('user_id', '=', userId).executeTakeFirstOrThrow(),
       this.db
         .selectFrom('reading_list_items as i')
@@ -117,10 +117,12 @@ export class InterestRepository {
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('i.added_at').as('t')])
         .where('l.user_id', '=', userId)
         .executeTakeFirstOrThrow(),
+      // A renamed list changes the reasons ("saved “…” to “Reading group”").
+      this.db.selectFrom('reading_lists').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('t')]).where('user_id', '=', userId).executeTakeFirstOrThrow(),
       this.db.selectFrom('follows').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('t')]).where('user_id', '=', userId).executeTakeFirstOrThrow(),
       this.db.selectFrom('paper_dismissals').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('created_at').as('t')]).where('user_id', '=', userId).executeTakeFirstOrThrow(),
     ]);
-    return [votes, saves, follows, dismissals].map((r) => `${Number(r.n)}@${r.t ?? ''}`).join('|');
+    return [votes, saves, lists, follows, dismissals].map((r) => `${Number(r.n)}@${r.t ?? ''}`).join('|');
   }
 
   private withSignals() {

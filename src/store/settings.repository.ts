@@ -15,4 +15,25 @@ export class SettingsRepository {
     await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();
     return (await this.get(key))!;
   }
+
+  /**
+   * Takes (or renews) the lease `name` for `owner` until now + ttl when it is free, expired or already theirs; true when
+   * `owner` holds it afterwards. One atomic upsert, so of several instances asking at once exactly one gets it. The
+   * value is "<ISO expiry> <owner>", so an expired lease compares below the current time.
+   */
+  async lease(name: string, owner: string, now: Date, ttlMs: number): Promise<boolean> {
+    const key = `lease:${name}`;
+    const value = `${new Date(now.getTime() + ttlMs).toISOString()} ${owner}`;
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }).where((eb) => eb.or([eb('settings.value', '<', now.toISOString()), eb('settings.value', 'like', `% ${owner}`)])))
+      .execute();
+    return (await this.get(key))?.endsWith(` ${owner}`) ?? false;
+  }
+
+  /** Gives the lease back if `owner` holds it. */
+  async release(name: string, owner: string): Promise<void> {
+    await this.db.deleteFrom('settings').where('key', '=', `lease:${name}`).where('value', 'like', `% ${owner}`).execute();
+  }
 }

@@ -7,7 +7,7 @@ import { h } from 'preact';
 import { parsePaperId } from '../../domain/arxiv-id.js';
 import { parseFollowKind } from '../../services/interest.service.js';
 import { FOR_YOU_DAYS, type Recommendation } from '../../services/recommendation.service.js';
-import { RuleError } from '../../services/rule-error.js';
+import { RULE_STATUS, RuleError } from '../../services/rule-error.js';
 import type { User } from '../../store/account.repository.js';
 import { hfDateTime } from '../presenters/hf-paper.presenter.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
@@ -115,8 +115,8 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
       if (remove) await c.interests.unfollow(req.user, kind, field(req, 'value'));
       else await c.interests.follow(req.user, kind, field(req, 'value'));
     } catch (e) {
-      if (!(e instanceof RuleError) || e.kind !== 'invalid' || !req.user) throw e;
-      return interestsPage(req, reply, req.user, { error: e.message }, 400);
+      if (!(e instanceof RuleError) || (e.kind !== 'invalid' && e.kind !== 'conflict') || !req.user) throw e;
+      return interestsPage(req, reply, req.user, { error: e.message }, RULE_STATUS[e.kind]);
     }
     return reply.redirect(localPath(field(req, 'next'), '/for-you/interests'), 303);
   };
@@ -142,8 +142,9 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
       if (authors.length > 100) throw new RuleError('invalid', 'Name at most 100 authors at once.');
       for (const a of authors) if (await c.interests.follow(user, 'author', a)) followed++;
     } catch (e) {
-      if (!(e instanceof RuleError) || e.kind !== 'invalid') throw e;
-      return interestsPage(req, reply, user, { error: e.message }, 400);
+      if (!(e instanceof RuleError) || (e.kind !== 'invalid' && e.kind !== 'conflict')) throw e;
+      // What was followed before the refusal stays followed; the page shows it.
+      return interestsPage(req, reply, user, { error: e.message }, RULE_STATUS[e.kind]);
     }
     const seeds = field(req, 'seeds') ?? '';
     if (seeds.length > SEEDS_MAX_CHARS) return interestsPage(req, reply, user, { error: `Paste at most ${SEEDS_MAX_CHARS.toLocaleString('en-GB')} characters here; import a larger BibTeX file into a reading list instead.` }, 400);
