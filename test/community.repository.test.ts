@@ -8,6 +8,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/domain/random.js';
 import type { PaperInput } from '../src/domain/paper.js';
 import { ArraySource } from '../src/ingest/array.source.js';
 import { createMailer } from '../src/mail/mailer.js';
@@ -69,17 +70,6 @@ function outline(nodes: CommentNode[], names: Map<number, string>): string[] {
   ]);
 }
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A fresh store for one describe block. */
 function freshStore(open: DialectCase['open']): () => Store {
@@ -150,7 +140,7 @@ describe.each(dialects)('community on $name', ({ name, available, open }) => {
       const s = store();
       now = NOW;
       await importPapers(s, [paper('2507.00010', 7)]);
-      const random = prng(20250702);
+      const random = seededRandom(20250702);
       const plans = await Promise.all(
         Array.from({ length: 50 }, async (_, i) => ({ user: await member(s, `voter${i}@example.org`), ups: Array.from({ length: 4 }, () => random() < 0.5) })),
       );

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/domain/random.js';
 import { BLEND_WEIGHTS, backgroundOf, blendScores, type LinearModel, trainLinearSvm, trainWhitened, zScores } from '../src/domain/linear-model.js';
 
-/** A seeded PRNG for the toy data (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const unit = (v: number[]): Float32Array => {
   const n = Math.hypot(...v) || 1;
@@ -28,7 +18,7 @@ const vec = (entries: Record<number, number>) => Array.from({ length: D }, (_, j
 const axis = (k: number, s = 1) => vec({ [k]: s });
 
 describe('trainLinearSvm', () => {
-  const random = prng(42);
+  const random = seededRandom(42);
   const positives = cloud(axis(0), 5, 0.3, random);
   const negatives = [...cloud(axis(1), 100, 0.5, random), ...cloud(axis(2), 100, 0.5, random), ...cloud(axis(0, -1), 50, 0.5, random)];
 
@@ -41,8 +31,8 @@ describe('trainLinearSvm', () => {
       expect(minPos).toBeGreaterThan(0);
       expect(maxNeg).toBeLessThan(0);
       // Unseen papers near the positives rank above unseen ones elsewhere.
-      const fresh = cloud(axis(0), 5, 0.3, prng(7));
-      const other = cloud(axis(3), 5, 0.3, prng(8));
+      const fresh = cloud(axis(0), 5, 0.3, seededRandom(7));
+      const other = cloud(axis(3), 5, 0.3, seededRandom(8));
       expect(Math.min(...fresh.map((v) => model.score(v)))).toBeGreaterThan(Math.max(...other.map((v) => model.score(v))));
     }
   });
@@ -58,12 +48,12 @@ describe('trainLinearSvm', () => {
   it('hard negatives push a near-duplicate of a dismissed paper down', () => {
     // Liked: papers about "0 and 5" and (more of them) about "0 and 6". Dismissed: one about "0 and 6" that is also
     // about 7; the near-duplicate is a new paper just like it.
-    const r = prng(11);
+    const r = seededRandom(11);
     const liked = [...cloud(vec({ 0: 1, 5: 0.6 }), 2, 0.1, r), ...cloud(vec({ 0: 1, 6: 0.6 }), 4, 0.1, r)];
     const dismissed = unit(vec({ 0: 1, 6: 0.6, 7: 0.5 }));
     const nearDuplicate = unit(vec({ 0: 1, 6: 0.6, 7: 0.45 }));
     const others = [...cloud(axis(1), 60, 0.5, r), ...cloud(axis(2), 60, 0.5, r)];
-    const fresh = cloud(vec({ 0: 1, 5: 0.6 }), 3, 0.1, prng(12)); // new papers like the "0 and 5" likes
+    const fresh = cloud(vec({ 0: 1, 5: 0.6 }), 3, 0.1, seededRandom(12)); // new papers like the "0 and 5" likes
     const candidates = [...others, ...fresh, nearDuplicate];
     const rankOf = (m: LinearModel) => 1 + candidates.filter((v) => m.score(v) > m.score(nearDuplicate)).length;
 
@@ -92,20 +82,20 @@ describe('trainLinearSvm', () => {
 });
 
 describe('trainWhitened', () => {
-  const random = prng(5);
+  const random = seededRandom(5);
   const corpus = [...cloud(axis(0), 50, 0.6, random), ...cloud(axis(1), 200, 0.6, random), ...cloud(axis(2), 200, 0.6, random)];
   const background = backgroundOf(corpus, 0.2);
 
   it('ranks unseen papers like the liked ones first', () => {
-    const model = trainWhitened(background, { positives: cloud(axis(0), 3, 0.3, prng(9)) });
-    const fresh = cloud(axis(0), 10, 0.3, prng(10));
-    const other = [...cloud(axis(1), 10, 0.3, prng(12)), ...cloud(axis(2), 10, 0.3, prng(13))];
+    const model = trainWhitened(background, { positives: cloud(axis(0), 3, 0.3, seededRandom(9)) });
+    const fresh = cloud(axis(0), 10, 0.3, seededRandom(10));
+    const other = [...cloud(axis(1), 10, 0.3, seededRandom(12)), ...cloud(axis(2), 10, 0.3, seededRandom(13))];
     expect(Math.min(...fresh.map((v) => model.score(v)))).toBeGreaterThan(Math.max(...other.map((v) => model.score(v))));
     expect(Math.min(...fresh.map((v) => model.score(v)))).toBeGreaterThan(0);
   });
 
   it('is deterministic, and shrinkage 1 gives the centroid difference', () => {
-    const positives = cloud(axis(0), 3, 0.3, prng(9));
+    const positives = cloud(axis(0), 3, 0.3, seededRandom(9));
     expect([...trainWhitened(background, { positives }).weights]).toEqual([...trainWhitened(backgroundOf(corpus, 0.2), { positives }).weights]);
     const identity = backgroundOf(corpus, 1);
     const w = trainWhitened(identity, { positives }).weights;
@@ -151,7 +141,7 @@ describe('blendScores', () => {
 
 describe('speed (the refresh job: 10,000 members in 10 minutes on one core)', () => {
   it('trains on ~1,500 candidates of 256 dimensions and scores them within budget', () => {
-    const r = prng(1);
+    const r = seededRandom(1);
     const d = 256;
     const rand = () => unit(Array.from({ length: d }, () => r() * 2 - 1));
     const candidates = Array.from({ length: 1500 }, rand);

@@ -19,6 +19,7 @@
  * model alone ranks about as well as the nearest liked paper; blended with it (`blendScores`) both add ~0.01 nDCG@10.
  * Decision 016 recommends the whitened model (five times cheaper, same quality) in `blendScores` with `BLEND_WEIGHTS`.
  */
+import { seededRandom } from './random.js';
 
 /** A trained linear model. */
 export interface LinearModel {
@@ -42,17 +43,6 @@ function makeModel(weights: Float64Array, bias: number): LinearModel {
   };
 }
 
-/** mulberry32: a small seeded PRNG, so the order of coordinate updates (and the weights) is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function dimensionsOf(groups: ReadonlyArray<readonly ArrayLike<number>[]>): number {
   let d = -1;
@@ -140,7 +130,7 @@ export function trainLinearSvm(set: TrainingSet, options: SvmOptions = {}): Line
   let active = n;
   let maxOld = Infinity;
   let minOld = -Infinity;
-  const random = prng(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   for (let epoch = 0; epoch < maxEpochs; epoch++) {
     for (let s = active - 1; s > 0; s--) {
       const k = Math.floor(random() * (s + 1));

@@ -4,6 +4,9 @@
  * truncated SVD (Halko, Martinsson & Tropp, "Finding structure with randomness", SIAM Review 53(2), 2011, algorithms 4.4
  * and 5.1). Dense matrices are row-major Float64Arrays. Deterministic for a given seed.
  */
+import { seededRandom } from '../../domain/random.js';
+
+export { seededRandom };
 
 /** A sparse matrix in compressed sparse row form. */
 export interface Csr {
@@ -15,17 +18,6 @@ export interface Csr {
   val: Float32Array;
 }
 
-/** A small, fast seeded generator (mulberry32) giving floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal samples (Box–Muller) from a uniform generator. */
 export function gaussian(rand: () => number): () => number {

@@ -121,6 +121,36 @@ export interface StartResult {
   unmatched: Array<{ entry: string; reason: string }>;
 }
 
+/** The followed authors (or categories) with unfollow buttons, and a form to follow one more. */
+function FollowSection({ kind, values }: { kind: 'author' | 'category'; values: string[] }) {
+  const author = kind === 'author';
+  return (
+    <>
+      <h2>{author ? 'Authors you follow' : 'Categories you follow'}</h2>
+      {values.length === 0 ? <p class="muted">None yet.</p> : null}
+      <ul class="plain-list">
+        {values.map((v) => (
+          <li key={v}>
+            <a href={`/search?q=${encodeURIComponent(author ? `author:"${v}"` : `cat:${v}`)}`}>{v}</a>{' '}
+            <PostButton action="/follows/remove" fields={{ kind, value: v }} class="link-button" label={`Unfollow ${v}`}>
+              Unfollow
+            </PostButton>
+          </li>
+        ))}
+      </ul>
+      <form method="post" action="/follows" class="follow-form">
+        <CsrfField />
+        <input type="hidden" name="kind" value={kind} />
+        <label for={`follow-${kind}`}>{author ? 'Follow an author' : 'Follow a category'}</label>{' '}
+        <input id={`follow-${kind}`} name="value" required maxlength={author ? 200 : 41} placeholder={author ? 'Name as on their papers' : 'cs.LG'} />{' '}
+        <button type="submit" class="secondary-button">
+          Follow
+        </button>
+      </form>
+    </>
+  );
+}
+
 export function InterestsView({
   follows,
   dismissed,
@@ -162,47 +192,8 @@ export function InterestsView({
           </details>
         ) : null}
 
-        <h2>Authors you follow</h2>
-        {follows.authors.length === 0 ? <p class="muted">None yet.</p> : null}
-        <ul class="plain-list">
-          {follows.authors.map((a) => (
-            <li key={a}>
-              <a href={`/search?q=${encodeURIComponent(`author:"${a}"`)}`}>{a}</a>{' '}
-              <PostButton action="/follows/remove" fields={{ kind: 'author', value: a }} class="link-button" label={`Unfollow ${a}`}>
-                Unfollow
-              </PostButton>
-            </li>
-          ))}
-        </ul>
-        <form method="post" action="/follows" class="follow-form">
-          <CsrfField />
-          <input type="hidden" name="kind" value="author" />
-          <label for="follow-author">Follow an author</label> <input id="follow-author" name="value" required maxlength={200} placeholder="Name as on their papers" />{' '}
-          <button type="submit" class="secondary-button">
-            Follow
-          </button>
-        </form>
-
-        <h2>Categories you follow</h2>
-        {follows.categories.length === 0 ? <p class="muted">None yet.</p> : null}
-        <ul class="plain-list">
-          {follows.categories.map((c) => (
-            <li key={c}>
-              <a href={`/search?q=${encodeURIComponent(`cat:${c}`)}`}>{c}</a>{' '}
-              <PostButton action="/follows/remove" fields={{ kind: 'category', value: c }} class="link-button" label={`Unfollow ${c}`}>
-                Unfollow
-              </PostButton>
-            </li>
-          ))}
-        </ul>
-        <form method="post" action="/follows" class="follow-form">
-          <CsrfField />
-          <input type="hidden" name="kind" value="category" />
-          <label for="follow-category">Follow a category</label> <input id="follow-category" name="value" required maxlength={41} placeholder="cs.LG" />{' '}
-          <button type="submit" class="secondary-button">
-            Follow
-          </button>
-        </form>
+        <FollowSection kind="author" values={follows.authors} />
+        <FollowSection kind="category" values={follows.categories} />
 
         <h2>Add several at once</h2>
         <ColdStart categories={categories} follows={follows} />
