@@ -26,6 +26,7 @@ import type { VoteService } from '../services/vote.service.js';
 import type { Store } from '../store/store.js';
 import type { SearchService } from '../services/search.service.js';
 import { renderPage } from './render.js';
+import { feedRoutes } from './routes/feeds.routes.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { searchApiRoutes } from './routes/search-api.routes.js';
@@ -187,6 +188,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => pageRoutes(scope, deps));
   await app.register(async (scope) => hfApiRoutes(scope, deps));
   await app.register(async (scope) => searchRoutes(scope, deps));
+  await app.register(async (scope) => feedRoutes(scope, deps));
   await app.register(async (scope) => searchApiRoutes(scope, deps));
   if (deps.community) {
     const community = deps.community;

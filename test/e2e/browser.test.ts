@@ -3,6 +3,7 @@
  * previous day with papers, a paper with math (typeset by KaTeX, no raw `$`), and the copy-BibTeX enhancement.
  * Skipped with a message when Chromium is missing, unless PAPERBOY_REQUIRE_BROWSER=1 (then it fails).
  */
+import parser from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededApp } from '../helpers/app.js';
 import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
@@ -63,6 +64,23 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: daily feed to a 
     for (const h of strutHeights) expect(h).toBeGreaterThan(10);
 
     expect(browser.problems.errors).toEqual([]);
+  });
+
+  it('finds the feeds a feed reader would discover in the page head, and they parse', async () => {
+    const { page } = browser;
+    for (const [path, title] of [['/', 'Paperboy: daily papers'], ['/papers/trending', 'Paperboy: trending papers'], ['/search?q=grokking', 'Paperboy: “grokking”']] as const) {
+      await page.goto(path);
+      const links = await page.locator('head link[rel="alternate"]').evaluateAll((ls) => ls.map((l) => ({ type: l.getAttribute('type'), href: l.getAttribute('href'), title: l.getAttribute('title') })));
+      expect(links.map((l) => l.type)).toEqual(['application/rss+xml', 'application/atom+xml', 'application/feed+json']);
+      expect(links[0]!.title).toBe(`${title} (RSS)`);
+      for (const l of links.slice(0, 2)) {
+        const feed = parser.parseFeed(await (await page.request.get(l.href!)).text());
+        expect(feed.title).toBe(title);
+        expect(feed.items.length).toBeGreaterThan(0);
+      }
+      const json = (await (await page.request.get(links[2]!.href!)).json()) as { version: string; items: unknown[] };
+      expect([json.version, json.items.length > 0]).toEqual(['https://jsonfeed.org/version/1.1', true]);
+    }
   });
 
   it('copies the BibTeX entry with the enhanced button', async () => {

@@ -1,4 +1,5 @@
 /** Pages of the community features: submit a paper, edit a comment, report something, trending, how trending works. */
+import { feedLinks } from '../feeds.js';
 import { TRENDING_WINDOW_SECONDS, TRUSTED_ACCOUNT_AGE_MS } from '../../domain/hotness.js';
 import { COMMENT_MAX_CHARS } from '../../services/comment.service.js';
 import type { SubmissionRules } from '../../services/submission.service.js';
@@ -83,7 +84,7 @@ export function ReportView({ type, id, label, error, done }: { type: string; id:
 
 export function TrendingView({ cards, firstRank, nextHref, prevHref, math }: { cards: PaperCardModel[]; firstRank: number; nextHref: string | null; prevHref: string | null; math: boolean }) {
   return (
-    <Layout title="Trending papers" math={math} description="Papers ranked by recent upvotes, newer papers first unless outvoted." scripts={['/static/app.js']}>
+    <Layout title="Trending papers" math={math} description="Papers ranked by recent upvotes, newer papers first unless outvoted." scripts={['/static/app.js']} feeds={feedLinks({ title: 'Paperboy: trending papers', feedPath: '/feeds/trending' })}>
       <header class="period-header">
         <p class="period-kind">Trending</p>
         <h1>Trending papers</h1>

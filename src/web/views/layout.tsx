@@ -1,8 +1,12 @@
 /** The page shell every HTML page shares: head, header with navigation and search box, footer. */
+import { feedLinks } from '../feeds.js';
 import type { ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
 import { ViewerContext } from '../viewer.js';
 import { CsrfField, PostButton, signInHref } from './components/forms.js';
+
+/** Every page announces the daily feed unless it has feeds of its own. */
+const DAILY_FEEDS = feedLinks({ title: 'Paperboy: daily papers', feedPath: '/feeds/daily' });
 
 export interface LayoutProps {
   title: string;
@@ -14,6 +18,8 @@ export interface LayoutProps {
   canonical?: string;
   /** Static scripts (progressive enhancement only: pages work without them), loaded with `defer`. */
   scripts?: string[];
+  /** Feeds of this page's papers, announced for feed readers (`<link rel="alternate">`); by default the daily feed. */
+  feeds?: Array<{ title: string; href: string; type: string }>;
 }
 
 /** The search box in the header of every page: a plain GET form to /search (the search page has its own, larger one). */
@@ -57,7 +63,7 @@ function AccountNav() {
   );
 }
 
-export function Layout({ title, children, math, description, canonical, scripts }: LayoutProps) {
+export function Layout({ title, children, math, description, canonical, scripts, feeds }: LayoutProps) {
   return (
     <html lang="en">
       <head>
@@ -70,6 +76,9 @@ export function Layout({ title, children, math, description, canonical, scripts 
         <link rel="stylesheet" href="/static/app.css" />
         {math ? <link rel="stylesheet" href="/static/katex/katex.min.css" /> : null}
         {canonical ? <link rel="canonical" href={canonical} /> : null}
+        {(feeds ?? DAILY_FEEDS).map((f) => (
+          <link key={f.href} rel="alternate" type={f.type} title={f.title} href={f.href} />
+        ))}
         {(scripts ?? []).map((src) => (
           <script key={src} src={src} defer />
         ))}

@@ -1,4 +1,5 @@
 /** Reading lists: the member's lists, and one list (the owner's view with editing, or the public view). */
+import { feedLinks } from '../feeds.js';
 import type { ImportResult } from '../../services/reading-list.service.js';
 import type { ReadingList } from '../../store/reading-list.repository.js';
 import { plural } from '../presenters/format.js';
@@ -117,7 +118,7 @@ export function ListView({
 }) {
   const base = `/lists/${list.id}`;
   return (
-    <Layout title={list.name} math={math}>
+    <Layout title={list.name} math={math} feeds={list.public ? feedLinks({ title: `Paperboy list: ${list.name}`, feedPath: `${base}/feed` }) : undefined}>
       <section>
         <p class="period-kind">Reading list</p>
         <h1>{list.name}</h1>

@@ -3,6 +3,7 @@
  * state with suggestions, or the reason a query cannot be run. Works without JavaScript: every control is a link or a
  * GET form. The query is only ever echoed as text (escaped by preact); highlighted HTML comes from domain/highlight.ts.
  */
+import { feedLinks } from '../feeds.js';
 import type { ActiveFilterModel, FacetLinkModel, ResultCardModel, SearchPageModel } from '../presenters/search.presenter.js';
 import { plural } from '../presenters/format.js';
 import { AuthorsShort, CardSave, CardTitle, CardVotes } from './components/paper-card.js';
@@ -212,7 +213,12 @@ function Empty({ model }: { model: SearchPageModel }) {
 export function SearchView({ model }: { model: SearchPageModel }) {
   const title = model.state === 'start' ? 'Search' : `${model.q.length > 80 ? `${model.q.slice(0, 80)}…` : model.q} · Search`;
   return (
-    <Layout title={title} math={model.math} description="Search papers by words, phrases, authors, categories and dates.">
+    <Layout
+      title={title}
+      math={model.math}
+      description="Search papers by words, phrases, authors, categories and dates."
+      feeds={model.q.trim() !== '' ? feedLinks({ title: `Paperboy: “${model.q}”`, feedPath: '/feeds/search', query: new URLSearchParams({ q: model.q }).toString() }) : undefined}
+    >
       <div class={`search-page is-${model.state}`}>
         <header class="search-header">
           {model.state === 'start' ? <h1>Search papers</h1> : null}

@@ -1,0 +1,96 @@
+/**
+ * Feeds (issue 7): RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the daily papers, trending, a category, a search and a
+ * public reading list, parsed back with a feed-parsing library; autodiscovery links on the matching pages; conditional
+ * GET (ETag and Last-Modified answered 304).
+ */
+import parser from '@rowanmanning/feed-parser';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../src/store/store.js';
+import { seededApp } from './helpers/app.js';
+import { WebClient } from './helpers/web-client.js';
+
+const { parseFeed } = parser;
+
+describe('feeds', () => {
+  let app: FastifyInstance;
+  let store: Store;
+  beforeAll(async () => {
+    ({ app, store } = await seededApp());
+  });
+  afterAll(() => app?.close());
+  const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+
+  it('serves the daily papers as RSS, Atom and JSON Feed that parse back with the same papers', async () => {
+    const latest = (await store.feed.latestDate())!;
+    const from = new Date(Date.parse(`${latest}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+    const expected = (await store.feed.list({ from, to: latest, sort: 'publishedAt', limit: 500, offset: 0 })).map((i) => i.paper.id).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    for (const format of ['rss', 'atom'] as const) {
+      const res = await get(`/feeds/daily.${format}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe(`application/${format}+xml; charset=utf-8`);
+      const feed = parseFeed(res.body);
+      expect(feed.title).toBe('Paperboy: daily papers');
+      const ids = feed.items.map((i) => i.url!.split('/papers/')[1]!).sort();
+      expect(ids).toEqual(expected);
+      const first = feed.items[0]!;
+      const paper = (await store.papers.getById(first.url!.split('/papers/')[1]!))!;
+      expect(first.title).toBe(paper.title);
+      expect(first.authors.map((a) => a.name)).toEqual(paper.authors.slice(0, 50));
+      expect(first.published).toBeInstanceOf(Date);
+    }
+    const json = await get('/feeds/daily.json');
+    expect(json.headers['content-type']).toBe('application/feed+json; charset=utf-8');
+    const body = json.json() as { version: string; title: string; feed_url: string; items: Array<{ id: string; url: string; title: string; date_published: string; authors: Array<{ name: string }> }> };
+    expect(body.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(body.feed_url).toMatch(/^http:\/\/[^/]+\/feeds\/daily\.json$/);
+    expect(body.items.map((i) => i.url.split('/papers/')[1]).sort()).toEqual(expected);
+    expect(body.items.every((i) => i.id && i.title && !Number.isNaN(Date.parse(i.date_published)) && i.authors.length > 0)).toBe(true);
+  });
+
+  it('has trending, category, search and public-list feeds; private lists and bad formats are 404, an empty search 400', async () => {
+    const trending = parseFeed((await get('/feeds/trending.atom')).body);
+    expect(trending.items.map((i) => i.url!.split('/papers/')[1])).toEqual((await store.feed.listTrendingAll(50, 0)).map((i) => i.paper.id));
+    const lg = parseFeed((await get('/feeds/category/cs.LG.rss')).body);
+    expect(lg.items.length).toBeGreaterThan(0);
+    expect(lg.items.every((i) => i.categories.some((c) => c.term === 'cs.LG' || c.label === 'cs.LG'))).toBe(true);
+    const search = parseFeed((await get('/feeds/search.rss?q=grokking')).body);
+    expect(search.items.length).toBeGreaterThan(0);
+    expect(search.items.every((i) => /grok/i.test(`${i.title} ${i.description}`))).toBe(true);
+    expect((await get('/feeds/search.rss?q=')).statusCode).toBe(400);
+    expect((await get('/feeds/daily.xml')).statusCode).toBe(404);
+    expect((await get('/feeds/category/not a category.rss')).statusCode).toBe(404);
+
+    const user = await store.accounts.findOrCreateUser('feeds@example.org', new Date('2025-01-01T00:00:00Z'));
+    const listId = await store.readingLists.create(user.id, 'Feed <list>', new Date().toISOString());
+    await store.readingLists.add(listId, '2505.20278', new Date().toISOString());
+    expect((await get(`/lists/${listId}/feed.rss`)).statusCode).toBe(404); // private
+    await store.readingLists.update(listId, { public: true }, new Date().toISOString());
+    const list = parseFeed((await get(`/lists/${listId}/feed.rss`)).body);
+    expect(list.title).toBe('Paperboy list: Feed <list>');
+    expect(list.items.map((i) => i.url!.split('/papers/')[1])).toEqual(['2505.20278']);
+    expect((await get(`/lists/${listId}`)).body).toContain(`<link rel="alternate" type="application/rss+xml" title="Paperboy list: Feed &lt;list> (RSS)" href="/lists/${listId}/feed.rss"/>`);
+  });
+
+  it('answers a reader whose copy is current with 304 (ETag and Last-Modified)', async () => {
+    const first = await get('/feeds/daily.rss');
+    expect(first.headers['cache-control']).toBe('public, max-age=600');
+    const etag = first.headers.etag as string;
+    const lastModified = first.headers['last-modified'] as string;
+    expect(etag).toBeTruthy();
+    expect(Number.isNaN(Date.parse(lastModified))).toBe(false);
+    expect((await get('/feeds/daily.rss', { 'if-none-match': etag })).statusCode).toBe(304);
+    expect((await get('/feeds/daily.rss', { 'if-modified-since': lastModified })).statusCode).toBe(304);
+    expect((await get('/feeds/daily.rss', { 'if-modified-since': new Date(Date.parse(lastModified) - 86_400_000).toUTCString() })).statusCode).toBe(200);
+  });
+
+  it('announces the feeds in the page head: daily everywhere, trending and search on their pages', async () => {
+    const client = new WebClient(app);
+    const home = (await client.get('/')).body;
+    expect(home).toContain('<link rel="alternate" type="application/rss+xml" title="Paperboy: daily papers (RSS)" href="/feeds/daily.rss"/>');
+    expect(home).toContain('type="application/feed+json"');
+    expect((await client.get('/papers/trending')).body).toContain('href="/feeds/trending.atom"');
+    expect((await client.get('/search?q=grokking')).body).toContain('href="/feeds/search.rss?q=grokking"');
+  });
+});
