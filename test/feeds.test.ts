@@ -94,3 +94,45 @@ describe('feeds', () => {
     expect((await client.get('/search?q=grokking')).body).toContain('href="/feeds/search.rss?q=grokking"');
   });
 });
+
+describe('a member’s private "for you" feed', () => {
+  let app: FastifyInstance;
+  let store: Store;
+  beforeAll(async () => {
+    ({ app, store } = await seededApp());
+  });
+  afterAll(() => app?.close());
+
+  it('is made on the interests page, read without a session by its secret address, replaced and turned off', async () => {
+    const { signedInMember } = await import('./helpers/web-client.js');
+    const ada = await signedInMember(app, store, 'feed-ada@example.org', { name: 'Ada' });
+    await ada.post('/follows', { kind: 'category', value: 'cs.LG' });
+    const page = await ada.get('/for-you/interests');
+    expect(page.body).toContain('Make a private feed address');
+    const made = await ada.post('/for-you/feed-token', {});
+    expect(made.statusCode).toBe(200);
+    expect(made.headers['cache-control']).toBe('no-store');
+    const path = /\/for-you\/feed\/([A-Za-z0-9_-]{43})\.rss/.exec(made.body)![0];
+    const res = await app.inject({ method: 'GET', url: path }); // no cookie: a feed reader
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('private, max-age=600');
+    const feed = parseFeed(res.body);
+    expect(feed.title).toBe('Paperboy: for you');
+    const api = (await ada.get('/api/for-you?limit=50')).json() as { items: Array<{ id: string }> };
+    expect(feed.items.map((i) => i.url!.split('/papers/')[1])).toEqual(api.items.map((i) => i.id));
+    expect((await app.inject({ method: 'GET', url: path.replace('.rss', '.json') })).json().version).toBe('https://jsonfeed.org/version/1.1');
+
+    // Nobody else's: a wrong secret is 404; a new address turns the old one off; "off" removes it.
+    expect((await app.inject({ method: 'GET', url: `/for-you/feed/${'x'.repeat(43)}.rss` })).statusCode).toBe(404);
+    await ada.get('/for-you/interests');
+    const again = await ada.post('/for-you/feed-token', {});
+    const path2 = /\/for-you\/feed\/([A-Za-z0-9_-]{43})\.rss/.exec(again.body)![0];
+    expect(path2).not.toBe(path);
+    expect((await app.inject({ method: 'GET', url: path })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: path2 })).statusCode).toBe(200);
+    await ada.get('/for-you/interests');
+    await ada.post('/for-you/feed-token', { action: 'delete' });
+    expect((await app.inject({ method: 'GET', url: path2 })).statusCode).toBe(404);
+    expect((await new WebClient(app).post('/for-you/feed-token', {}, { csrf: false })).statusCode).toBe(403);
+  });
+});

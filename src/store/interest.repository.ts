@@ -3,6 +3,7 @@
  * "not interested", and the cache of precomputed recommendations.
  */
 import type { Kysely } from 'kysely';
+import { hashSecret, newSecret } from './account.repository.js';
 import type { Database } from './schema.js';
 
 export type FollowKind = 'author' | 'category';
@@ -174,5 +175,37 @@ export class InterestRepository {
       .values({ user_id: userId, ...values })
       .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
       .execute();
+  }
+
+  /** Makes a new private feed secret for the member (the old one stops working); returns it, the only time it is seen. */
+  async newFeedToken(userId: number, now: string): Promise<string> {
+    const { secret, hash } = newSecret();
+    await this.db
+      .insertInto('feed_tokens')
+      .values({ user_id: userId, token_hash: hash, created_at: now })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: hash, created_at: now }))
+      .execute();
+    return secret;
+  }
+
+  async feedTokenCreatedAt(userId: number): Promise<string | null> {
+    const r = await this.db.selectFrom('feed_tokens').select('created_at').where('user_id', '=', userId).executeTakeFirst();
+    return r?.created_at ?? null;
+  }
+
+  async deleteFeedToken(userId: number): Promise<void> {
+    await this.db.deleteFrom('feed_tokens').where('user_id', '=', userId).execute();
+  }
+
+  /** The member whose private feed secret this is (not suspended), or null. */
+  async userIdByFeedToken(secret: string): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('feed_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .select('u.id')
+      .where('t.token_hash', '=', hashSecret(secret))
+      .where('u.banned_at', 'is', null)
+      .executeTakeFirst();
+    return r ? Number(r.id) : null;
   }
 }

@@ -262,6 +262,13 @@ export interface RecommendationCacheTable {
   computed_at: string;
 }
 
+export interface FeedTokensTable {
+  user_id: number;
+  /** SHA-256 of the secret in the member's private feed address. */
+  token_hash: string;
+  created_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -285,4 +292,5 @@ export interface Database {
   follows: FollowsTable;
   paper_dismissals: PaperDismissalsTable;
   recommendation_cache: RecommendationCacheTable;
+  feed_tokens: FeedTokensTable;
 }

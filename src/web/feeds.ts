@@ -51,12 +51,12 @@ export function feedLinks(meta: Pick<FeedMeta, 'title' | 'feedPath' | 'query'>):
 const asDate = (d: string) => new Date(d.length === 10 ? `${d}T00:00:00Z` : d);
 
 /** Renders and sends a feed, or 304 when the reader's copy is current (If-Modified-Since). */
-export function sendFeed(req: FastifyRequest, reply: FastifyReply, format: FeedFormat, meta: FeedMeta, entries: readonly FeedEntry[], publicUrl: string) {
+export function sendFeed(req: FastifyRequest, reply: FastifyReply, format: FeedFormat, meta: FeedMeta, entries: readonly FeedEntry[], publicUrl: string, cacheControl = FEED_CACHE_CONTROL) {
   const site = publicUrl.replace(/\/+$/, '');
   const q = meta.query ? `?${meta.query}` : '';
   const updated = entries.reduce((max, e) => Math.max(max, asDate(e.date).getTime()), 0);
   const lastModified = new Date(updated || Date.parse('2000-01-01T00:00:00Z'));
-  reply.header('Cache-Control', FEED_CACHE_CONTROL).header('Last-Modified', lastModified.toUTCString());
+  reply.header('Cache-Control', cacheControl).header('Last-Modified', lastModified.toUTCString());
   const since = Date.parse(String(req.headers['if-modified-since'] ?? ''));
   if (!req.headers['if-none-match'] && Number.isFinite(since) && Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000)) return reply.code(304).send();
   const link = (p: PaperRecord) => `${site}${paperHref(p.id)}`;

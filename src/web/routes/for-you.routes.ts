@@ -11,7 +11,8 @@ import { RULE_STATUS, RuleError } from '../../services/rule-error.js';
 import type { User } from '../../store/account.repository.js';
 import { hfDateTime } from '../presenters/hf-paper.presenter.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
+import { type FeedFormat, sendFeed } from '../feeds.js';
 import { sendHtml } from '../page.js';
 import { paperHref, presentCard } from '../presenters/paper.presenter.js';
 import { ForYouView, InterestsView, type StartResult } from '../views/for-you.view.js';
@@ -85,6 +86,29 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
     return { computedAt: result?.computedAt ?? null, windowDays: FOR_YOU_DAYS, items: result ? result.recs.map(recommendationJson) : null };
   });
 
+  // The member's "for you" in a feed reader: a secret address (no session), made on the interests page.
+  app.get<{ Params: { file: string } }>('/for-you/feed/:file', async (req, reply) => {
+    const m = /^([A-Za-z0-9_-]{20,100})\.(rss|atom|json)$/.exec(req.params.file);
+    const userId = m ? await c.store.interests.userIdByFeedToken(m[1]!) : null;
+    if (!m || userId === null) throw notFound('This private feed address is unknown or was replaced: make a new one on your interests page.');
+    const result = recs ? await recs.cachedForYou(userId, FOR_YOU_API_MAX) : null;
+    reply.header('X-Robots-Tag', 'noindex');
+    const meta = { title: 'Paperboy: for you', description: 'Recent papers picked for you.', pagePath: '/for-you', feedPath: `/for-you/feed/${m[1]}` };
+    const entries = (result?.recs ?? []).map((r) => ({ paper: r.item.paper, date: r.item.feedDate, upvotes: r.item.upvotes }));
+    // Personal: no shared cache may keep it.
+    return sendFeed(req, reply, m[2] as FeedFormat, meta, entries, `${req.protocol}://${req.host}`, 'private, max-age=600');
+  });
+
+  app.post('/for-you/feed-token', async (req, reply) => {
+    if (!req.user) throw new RuleError('signed-out', 'Sign in first: we mail you a link, no password needed.');
+    if (field(req, 'action') === 'delete') {
+      await c.store.interests.deleteFeedToken(req.user.id);
+      return interestsPage(req, reply, req.user, {});
+    }
+    const secret = await c.store.interests.newFeedToken(req.user.id, new Date().toISOString());
+    return interestsPage(req, reply, req.user, { feedSecret: secret });
+  });
+
   app.post('/for-you/dismiss', async (req, reply) => {
     const paperId = paperIdField(req);
     await c.interests.dismiss(req.user, paperId);
@@ -96,12 +120,19 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
     return reply.redirect(localPath(field(req, 'next'), '/for-you'), 303);
   });
 
-  const interestsPage = async (req: FastifyRequest, reply: FastifyReply, user: User, extra: { error?: string; started?: StartResult } = {}, status = 200) =>
+  const interestsPage = async (req: FastifyRequest, reply: FastifyReply, user: User, extra: { error?: string; started?: StartResult; feedSecret?: string } = {}, status = 200) =>
     sendHtml(
       req,
       reply,
-      h(InterestsView, { follows: await c.interests.follows(user), dismissed: await c.interests.dismissed(user), categories: await categoriesToOffer(), ...extra }),
-      { status },
+      h(InterestsView, {
+        follows: await c.interests.follows(user),
+        dismissed: await c.interests.dismissed(user),
+        categories: await categoriesToOffer(),
+        feed: { createdAt: await c.store.interests.feedTokenCreatedAt(user.id), secret: extra.feedSecret },
+        ...extra,
+      }),
+      // A page showing the secret feed address must not be kept anywhere.
+      { status, cacheControl: extra.feedSecret ? 'no-store' : undefined },
     );
 
   app.get('/for-you/interests', async (req, reply) => {

@@ -157,7 +157,9 @@ export function InterestsView({
   categories,
   error,
   started,
+  feed,
 }: {
+  feed: { createdAt: string | null; secret?: string | undefined };
   follows: Follows;
   dismissed: Array<{ paperId: string; title: string }>;
   categories: Array<{ value: string; count: number }>;
@@ -197,6 +199,25 @@ export function InterestsView({
 
         <h2>Add several at once</h2>
         <ColdStart categories={categories} follows={follows} />
+
+        <h2>Private feed</h2>
+        <p class="muted">Read “For you” in a feed reader. The address is secret: anyone who has it can read your recommendations (not change anything).</p>
+        {feed.secret ? (
+          <FormOk>
+            Your private feed address (shown only now; copy it into your feed reader):{' '}
+            <code class="secret-url">/for-you/feed/{feed.secret}.rss</code> · also <code>.atom</code> and <code>.json</code>
+          </FormOk>
+        ) : feed.createdAt ? (
+          <p>You made a private feed address on {feed.createdAt.slice(0, 10)}. A new one turns that one off.</p>
+        ) : null}
+        <PostButton action="/for-you/feed-token" class="secondary-button">
+          {feed.createdAt ? 'Make a new private feed address' : 'Make a private feed address'}
+        </PostButton>{' '}
+        {feed.createdAt ? (
+          <PostButton action="/for-you/feed-token" fields={{ action: 'delete' }} class="link-button">
+            Turn the private feed off
+          </PostButton>
+        ) : null}
 
         <h2>Not interested</h2>
         {dismissed.length === 0 ? <p class="muted">You have not hidden any paper.</p> : null}
