@@ -283,7 +283,7 @@ describe('GET /api/papers/{id}', () => {
   });
 
   it('400s an invalid id and 404s an unknown one, as JSON', async () => {
-    for (const id of ['not-an-id', '2513.00001', '2505.2027', '2505.20278/comments']) {
+    for (const id of ['not-an-id', '2513.00001', '2505.2027', '2505.20278/discussion']) {
       const { res, body } = await get(`/api/papers/${id}`);
       expect(res.statusCode, id).toBe(400);
       expect((body as { message: string }).message).toMatch(/is not a paper id; expected an arXiv id such as 2505\.20278/);

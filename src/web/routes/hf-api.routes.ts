@@ -3,6 +3,7 @@
  * `list_papers` and `paper_info` call. Thin handlers: validate the query, ask FeedService, present in HF's shapes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CommentNode } from '../../services/comment.service.js';
 import { parsePaperId } from '../../domain/arxiv-id.js';
 import { dayPeriod, monthPeriod, type Period, weekPeriod } from '../../domain/period.js';
 import type { FeedSort } from '../../store/feed.repository.js';
@@ -126,6 +127,44 @@ async function similarRoute(deps: AppDeps, req: FastifyRequest, reply: FastifyRe
   return hits.map(presentHfSimilar);
 }
 
+/**
+ * A paper's comments as a flat list in thread order (a reply follows its parent), as a signed-out reader sees them:
+ * deleted and hidden comments with replies stay as tombstones (`state`, no body or author), others are left out.
+ * `body` is the Markdown source; `depth` is the nesting as the page shows it (0 for top-level comments; replies deeper
+ * than the page nests sit at its deepest level), `parentId` the true parent.
+ */
+async function commentsRoute(deps: AppDeps, req: FastifyRequest, reply: FastifyReply, raw: string) {
+  const parsed = parsePaperId(raw);
+  if (!parsed) throw badRequest(`${shown(raw)} is not a paper id; expected an arXiv id such as 2505.20278.`);
+  const rawSort = (req.query as Record<string, unknown>).sort;
+  if (rawSort !== undefined && rawSort !== 'best' && rawSort !== 'new') throw badRequest('sort must be best (the default) or new.');
+  if (!deps.community) throw new HttpProblem(503, 'Comments unavailable', 'This server runs without its community features.');
+  if (!(await deps.feed.paper(parsed.id))) throw notFound(`There is no paper ${parsed.id} here.`);
+  const roots = await deps.community.comments.thread(parsed.id, null, rawSort === 'new' ? 'new' : 'best');
+  const out: Array<Record<string, unknown>> = [];
+  const walk = (nodes: CommentNode[], depth: number) => {
+    for (const n of nodes) {
+      const live = n.state === 'live';
+      out.push({
+        id: n.comment.id,
+        parentId: n.comment.parentId,
+        depth,
+        state: live ? 'live' : 'deleted',
+        author: live ? { name: n.comment.authorName ?? '[deleted]' } : null,
+        body: live ? n.comment.body : null,
+        createdAt: n.comment.createdAt,
+        editedAt: live ? n.comment.editedAt : null,
+        upvotes: n.comment.upvotes,
+        downvotes: n.comment.downvotes,
+      });
+      walk(n.children, depth + 1);
+    }
+  };
+  walk(roots, 0);
+  reply.header('Cache-Control', API_CACHE_CONTROL);
+  return { paperId: parsed.id, sort: rawSort === 'new' ? 'new' : 'best', count: out.filter((c) => c.state === 'live').length, comments: out };
+}
+
 export async function hfApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.setErrorHandler((err, _req, reply) => {
     const status = err instanceof HttpProblem ? err.status : (err as { statusCode?: number }).statusCode;
@@ -176,6 +215,9 @@ export async function hfApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     // `/api/papers/{id}/similar?limit=N`: papers like this one, each with a score and the reason.
     const similarOf = /^(.+)\/similar$/.exec(raw);
     if (similarOf) return similarRoute(deps, req, reply, similarOf[1]!);
+    // `/api/papers/{id}/comments?sort=best|new`: the discussion, in thread order (Hugging Face has no such call).
+    const commentsOf = /^(.+)\/comments$/.exec(raw);
+    if (commentsOf) return commentsRoute(deps, req, reply, commentsOf[1]!);
     const parsed = parsePaperId(raw);
     if (!parsed) {
       throw badRequest(`${shown(raw)} is not a paper id; expected an arXiv id such as 2505.20278, 2505.20278v2 or hep-th/9108002.`);

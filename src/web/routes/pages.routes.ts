@@ -104,6 +104,24 @@ function pickerRoute(app: FastifyInstance, feed: FeedService, kind: Period['kind
 }
 
 /** Registers `/`, the feed pages, their picker redirects and the single `/papers/*` paper route. */
+/** Whether an Accept header ranks text/markdown above text/html (q-values; equal q: the first listed wins). */
+export function prefersMarkdown(accept: string | undefined): boolean {
+  if (!accept || !accept.includes('text/markdown')) return false;
+  let md = -1;
+  let html = -1;
+  let mdAt = Infinity;
+  let htmlAt = Infinity;
+  accept.split(',').forEach((part, i) => {
+    const [type, ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q)) return;
+    if (type === 'text/markdown' && q > md) [md, mdAt] = [q, i];
+    if ((type === 'text/html' || type === 'text/*' || type === '*/*') && q > html) [html, htmlAt] = [q, i];
+  });
+  return md > 0 && (md > html || (md === html && mdAt < htmlAt));
+}
+
 export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { feed } = deps;
 
@@ -140,7 +158,9 @@ export async function pageRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       throw badRequest('The paper id in this address is not valid URL encoding.');
     }
     const format = /\.(md|bib|ris)$/.exec(path)?.[1] as 'md' | 'bib' | 'ris' | undefined;
-    const markdown = format === 'md';
+    // `.md`, or a client that asks for Markdown before HTML (Accept: text/markdown) at the page's own address.
+    const markdown = format === 'md' || (format === undefined && prefersMarkdown(req.headers.accept));
+    if (format === undefined) reply.header('Vary', 'Accept');
     const asked = format ? path.slice(0, -(format.length + 1)) : path;
     if (asked === '') return reply.redirect('/', 302);
     const parsed = parsePaperId(asked);
