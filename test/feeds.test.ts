@@ -136,3 +136,30 @@ describe('a member’s private "for you" feed', () => {
     expect((await new WebClient(app).post('/for-you/feed-token', {}, { csrf: false })).statusCode).toBe(403);
   });
 });
+
+describe('CORS for reading', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    ({ app } = await seededApp());
+  });
+  afterAll(() => app?.close());
+  const origin = { origin: 'https://elsewhere.example' };
+
+  it('lets scripts on other sites read the JSON API and the feeds, not the pages or writes', async () => {
+    for (const url of ['/api/daily_papers?date=2025-05-26', '/api/papers/2505.20278', '/feeds/daily.json']) {
+      const res = await app.inject({ method: 'GET', url, headers: origin });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['access-control-allow-origin'], url).toBe('*');
+      expect(res.headers['access-control-allow-credentials'], url).toBeUndefined();
+    }
+    const preflight = await app.inject({ method: 'OPTIONS', url: '/api/papers/2505.20278', headers: { ...origin, 'access-control-request-method': 'GET' } });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET, HEAD');
+    const page = await app.inject({ method: 'GET', url: '/', headers: origin });
+    expect(page.headers['access-control-allow-origin']).toBeUndefined();
+    const writePreflight = await app.inject({ method: 'OPTIONS', url: '/api/papers/2505.20278', headers: { ...origin, 'access-control-request-method': 'POST' } });
+    expect(writePreflight.headers['access-control-allow-origin']).toBeUndefined();
+    // Personal data never leaves cross-site: no cookies go with a CORS read, so "for you" is 401.
+    expect((await app.inject({ method: 'GET', url: '/api/for-you', headers: origin })).statusCode).toBe(401);
+  });
+});

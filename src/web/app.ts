@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import compress from '@fastify/compress';
+import cors from '@fastify/cors';
 import etag from '@fastify/etag';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
@@ -154,6 +155,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(compress, { threshold: 1024 });
   await app.register(etag, { weak: true });
+  // CORS for reading: scripts on any site may GET the JSON API and the feeds (no cookies cross-site, so personal
+  // endpoints such as /api/for-you answer 401 there). Pages and every write stay same-origin.
+  await app.register(cors, {
+    delegator: (req, cb) => {
+      const url = req.url ?? '';
+      const read = req.method === 'GET' || req.method === 'HEAD' || (req.method === 'OPTIONS' && req.headers['access-control-request-method'] === 'GET');
+      cb(null, read && (url.startsWith('/api/') || url.startsWith('/feeds/')) ? { origin: '*', methods: ['GET', 'HEAD'], maxAge: 86_400 } : { origin: false });
+    },
+  });
   await app.register(formbody);
   await app.register(fastifyStatic, { root: path.join(here, 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
   await app.register(fastifyStatic, { root: katexDist, prefix: '/static/katex/', maxAge: '7d', decorateReply: false });

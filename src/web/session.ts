@@ -79,7 +79,7 @@ export async function installSessions(app: FastifyInstance, opts: SessionOptions
 
   app.addHook('onSend', async (req, reply) => {
     // A member's pages are theirs alone; a page that asked not to be stored at all (a secret shown once) stays so.
-    if ((req.user || req.cookies[SESSION_COOKIE]) && reply.getHeader('cache-control') !== 'no-store') reply.header('cache-control', 'private, no-cache');
+    if ((req.user || req.cookies?.[SESSION_COOKIE]) && reply.getHeader('cache-control') !== 'no-store') reply.header('cache-control', 'private, no-cache');
     // Pages differ by who is signed in: a cache (the browser's, or a shared one) keeps one copy per cookie, so a member
     // who just signed in never gets the signed-out copy of a page.
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
