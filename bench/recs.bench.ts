@@ -36,7 +36,6 @@
  *
  * Usage: npm run bench:recs [-- --members 10000] [--rounds 3] [--breakdown 1000] [--profile] [--database-url URL]
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,11 +52,11 @@ import { FOR_YOU_CACHED, FOR_YOU_DAYS, reasonText, RecommendationService, shared
 import type { CachedRecommendation } from '../src/store/interest.repository.js';
 import { openDatabase } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
+import { hashFiles, PROJECT_ROOT } from './lib/hash-files.js';
 import { hasGnuTime, reportResult, runMeasured } from './lib/child.js';
-import { fmtInt, fmtMb, median, pct, rng, table } from './lib/stats.js';
+import { fmtInt, fmtMb, fmtMs, fmtRatio, median, pct, rng, table } from './lib/stats.js';
 
 const THIS_FILE = import.meta.filename;
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const CACHE_ROOT = process.env.PAPERBOY_BENCH_CACHE ?? path.join(os.tmpdir(), 'paperboy-bench-cache');
 const CORPUS_FILE = path.resolve(process.env.PAPERBOY_BENCH_CORPUS ?? path.join(PROJECT_ROOT, '..', 'shared', 'data', 'arxiv-87k.jsonl.gz'));
 /** Bump when the build below changes (the code it calls is hashed). */
@@ -73,18 +72,6 @@ const MARKER_TABLE = 'bench_recs_marker';
 
 // ------------------------------------------------------------------------------------------------------ cache keys
 
-function hashFiles(paths: readonly string[], extra: string): string {
-  const h = crypto.createHash('sha256').update(extra);
-  const files: string[] = [];
-  const walk = (p: string) => {
-    if (!fs.existsSync(p)) return;
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
-    else files.push(p);
-  };
-  for (const p of paths) walk(path.join(PROJECT_ROOT, p));
-  for (const f of files) h.update(path.relative(PROJECT_ROOT, f)).update(fs.readFileSync(f));
-  return h.digest('hex').slice(0, 10);
-}
 
 /** The code that decides what the cached store and search index hold, and the corpus file. */
 function buildHash(): string {
@@ -105,9 +92,7 @@ function buildHash(): string {
 
 // ------------------------------------------------------------------------------------------------------- helpers
 
-const fmtMs = (ms: number) => (!Number.isFinite(ms) ? '-' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 0.1 ? ms.toFixed(2) : ms.toFixed(3));
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : '-');
 
 /** Progress on stderr: a rewritten line on a terminal, a line every 15 s elsewhere. */
 function progress(label: string, total: number) {

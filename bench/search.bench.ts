@@ -32,7 +32,6 @@
  *   PAPERBOY_BENCH_EMBEDDER=path/to/module.ts  measure another embedder module exporting createDefaultEmbedder()
  *   BENCH_DEBUG=1                              print each breakdown timing as it is taken (stderr)
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,10 +50,11 @@ import { PaperImporter } from '../src/services/paper-importer.js';
 import { HYBRID_CANDIDATES, type SearchMode, SearchService } from '../src/services/search.service.js';
 import { openDatabase } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
+import { hashFiles, PROJECT_ROOT } from './lib/hash-files.js';
+import { rng } from './lib/stats.js';
 import { hasGnuTime, reportResult, runMeasured } from './lib/child.js';
 
 const THIS_FILE = import.meta.filename;
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const REAL_FILE = path.resolve(PROJECT_ROOT, '..', 'shared', 'data', 'arxiv-87k.jsonl.gz');
 /** The embedder module (exporting `createDefaultEmbedder()`); PAPERBOY_BENCH_EMBEDDER points at another one to compare. */
 const DEFAULT_EMBEDDER = path.resolve(process.env.PAPERBOY_BENCH_EMBEDDER ?? path.join(PROJECT_ROOT, 'src', 'search', 'embedders', 'default.ts'));
@@ -75,18 +75,6 @@ const BARE_SQL = 'select rowid from docs_fts where docs_fts match ? order by bm2
 
 // ------------------------------------------------------------------------------------------------------------ helpers
 
-/** mulberry32: a small, fast, seedable PRNG (deterministic corpora and queries). */
-function rng(seed: number): { next: () => number; int: (n: number) => number } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n) };
-}
 
 /** Progress on stderr: a bar on a terminal, a line every 15 s elsewhere (logs of long runs still show progress). */
 function progress(label: string, total: number, unit: string) {
@@ -141,18 +129,6 @@ function table(head: string[], rows: string[][], leftCols = 1): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function hashFiles(paths: readonly string[], extra: string): string {
-  const h = crypto.createHash('sha256').update(extra);
-  const files: string[] = [];
-  const walk = (p: string) => {
-    if (!fs.existsSync(p)) return;
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
-    else files.push(p);
-  };
-  for (const p of paths) walk(path.join(PROJECT_ROOT, p));
-  for (const f of files) h.update(path.relative(PROJECT_ROOT, f)).update(fs.readFileSync(f));
-  return h.digest('hex').slice(0, 10);
-}
 
 /** What shapes the store's contents: the importer, validation, the schema. */
 const storeHash = () =>

@@ -22,7 +22,6 @@
  * Usage: npm run bench:similar [-- --rounds 3] [--ids 1000] [--warmup 100] [--breakdown 200] [--profile]
  *   --profile  one extra round (not counted) under `node --cpu-prof`; prints where the .cpuprofile is written
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,11 +35,11 @@ import { INDEX_LAYOUT, TextIndex } from '../src/search/text-index.js';
 import { SearchService } from '../src/services/search.service.js';
 import { openDatabase } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
+import { hashFiles, PROJECT_ROOT } from './lib/hash-files.js';
 import { hasGnuTime, reportResult, runMeasured } from './lib/child.js';
-import { fmtInt, fmtMb, median, pct, rng, table } from './lib/stats.js';
+import { fmtInt, fmtMb, fmtMs, fmtRatio, median, pct, rng, table } from './lib/stats.js';
 
 const THIS_FILE = import.meta.filename;
-const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 const CACHE_ROOT = process.env.PAPERBOY_BENCH_CACHE ?? path.join(os.tmpdir(), 'paperboy-bench-cache');
 /** Seed of the id sample (this benchmark's own). */
 const SEED = 0x51_31_1a_6;
@@ -49,25 +48,13 @@ const LIMIT = 10;
 const GOAL_P95_MS = 50;
 
 // ---------------------------------------------------------- the search benchmark's cache keys (copied; keep in step)
-// From bench/search.bench.ts: GENERATOR_VERSION, BUILD_VERSION, its SEED (in the query file's name), hashFiles,
+// From bench/search.bench.ts (hashFiles itself is shared: lib/hash-files.ts): GENERATOR_VERSION, BUILD_VERSION, its SEED (in the query file's name),
 // storeHash, indexHash, embedderHash and the directory layout of ensureBuild.
 const SEARCH_GENERATOR_VERSION = 'g1';
 const SEARCH_BUILD_VERSION = 'b1';
 const SEARCH_SEED = 0x5eed_2026;
 const SEARCH_EMBEDDER = path.resolve(process.env.PAPERBOY_BENCH_EMBEDDER ?? path.join(PROJECT_ROOT, 'src', 'search', 'embedders', 'default.ts'));
 
-function hashFiles(paths: readonly string[], extra: string): string {
-  const h = crypto.createHash('sha256').update(extra);
-  const files: string[] = [];
-  const walk = (p: string) => {
-    if (!fs.existsSync(p)) return;
-    if (fs.statSync(p).isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
-    else files.push(p);
-  };
-  for (const p of paths) walk(path.join(PROJECT_ROOT, p));
-  for (const f of files) h.update(path.relative(PROJECT_ROOT, f)).update(fs.readFileSync(f));
-  return h.digest('hex').slice(0, 10);
-}
 const storeHash = () =>
   hashFiles(
     ['src/store', 'src/ingest', 'src/services/paper-importer.ts', 'src/domain/paper.ts', 'src/domain/paper-hash.ts', 'src/domain/paper-version.ts', 'src/domain/arxiv-id.ts'],
@@ -137,8 +124,6 @@ function buildCache(): Promise<void> {
 
 
 
-const fmtMs = (ms: number) => (!Number.isFinite(ms) ? '-' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 0.1 ? ms.toFixed(2) : ms.toFixed(3));
-const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : '-');
 
 
 /** Progress on stderr: a rewritten line on a terminal, a line every 10 s elsewhere. */

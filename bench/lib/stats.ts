@@ -1,15 +1,9 @@
 /** Small helpers the benchmarks share: a seedable PRNG, percentiles, and number formats for their tables. */
+import { seededRandom } from '../../src/domain/random.js';
 
-/** mulberry32: a small, fast, seedable PRNG (deterministic corpora, subscribers and queries). */
+/** The project's seeded PRNG (mulberry32) with helpers: deterministic corpora, subscribers and queries. */
 export function rng(seed: number): { next: () => number; int: (n: number) => number; pick: <T>(xs: readonly T[]) => T } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]! };
 }
 
@@ -36,3 +30,7 @@ export function table(head: string[], rows: string[][], leftCols = 1): string {
   const line = (cells: string[]) => cells.map((c, i) => (i < leftCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** Milliseconds with as many decimals as their size deserves ('-' when not measured). */
+export const fmtMs = (ms: number) => (!Number.isFinite(ms) ? '-' : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 0.1 ? ms.toFixed(2) : ms.toFixed(3));
+export const fmtRatio = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}x` : '-');
