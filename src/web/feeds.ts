@@ -51,8 +51,9 @@ export function feedLinks(meta: Pick<FeedMeta, 'title' | 'feedPath' | 'query'>):
 const asDate = (d: string) => new Date(d.length === 10 ? `${d}T00:00:00Z` : d);
 
 /** Renders and sends a feed, or 304 when the reader's copy is current (If-Modified-Since). */
-export function sendFeed(req: FastifyRequest, reply: FastifyReply, format: FeedFormat, meta: FeedMeta, entries: readonly FeedEntry[], publicUrl: string, cacheControl = FEED_CACHE_CONTROL) {
-  const site = publicUrl.replace(/\/+$/, '');
+export function sendFeed(req: FastifyRequest, reply: FastifyReply, format: FeedFormat, meta: FeedMeta, entries: readonly FeedEntry[], cacheControl = FEED_CACHE_CONTROL) {
+  // The site's address as the reader reached it (proxies' X-Forwarded-* count when TRUST_PROXY is set).
+  const site = `${req.protocol}://${req.host}`;
   const q = meta.query ? `?${meta.query}` : '';
   const updated = entries.reduce((max, e) => Math.max(max, asDate(e.date).getTime()), 0);
   const lastModified = new Date(updated || Date.parse('2000-01-01T00:00:00Z'));

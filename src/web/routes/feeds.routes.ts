@@ -23,8 +23,6 @@ function formatOf(raw: string): FeedFormat {
   throw notFound('Feeds come as .rss, .atom or .json.');
 }
 
-/** The site's address as the reader reached it (proxies' X-Forwarded-* count when TRUST_PROXY is set). */
-const siteOf = (req: FastifyRequest) => `${req.protocol}://${req.host}`;
 
 export async function feedRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const store = () => {
@@ -37,7 +35,7 @@ export async function feedRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
     const from = new Date(Date.parse(`${latest}T00:00:00Z`) - (FEED_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     return { from, to: latest };
   };
-  const send = (req: FastifyRequest, reply: FastifyReply, format: string, meta: FeedMeta, entries: FeedEntry[]) => sendFeed(req, reply, formatOf(format), meta, entries, siteOf(req));
+  const send = (req: FastifyRequest, reply: FastifyReply, format: string, meta: FeedMeta, entries: FeedEntry[]) => sendFeed(req, reply, formatOf(format), meta, entries);
 
   app.get<{ Params: { format: string } }>('/feeds/daily.:format', async (req, reply) => {
     const days = await recentDays();

@@ -96,7 +96,7 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
     const meta = { title: 'Paperboy: for you', description: 'Recent papers picked for you.', pagePath: '/for-you', feedPath: `/for-you/feed/${m[1]}` };
     const entries = (result?.recs ?? []).map((r) => ({ paper: r.item.paper, date: r.item.feedDate, upvotes: r.item.upvotes }));
     // Personal: no shared cache may keep it.
-    return sendFeed(req, reply, m[2] as FeedFormat, meta, entries, `${req.protocol}://${req.host}`, 'private, max-age=600');
+    return sendFeed(req, reply, m[2] as FeedFormat, meta, entries, 'private, max-age=600');
   });
 
   app.post('/for-you/feed-token', async (req, reply) => {
