@@ -92,6 +92,13 @@ describe('feeds', () => {
     expect(home).toContain('type="application/feed+json"');
     expect((await client.get('/papers/trending')).body).toContain('href="/feeds/trending.atom"');
     expect((await client.get('/search?q=grokking')).body).toContain('href="/feeds/search.rss?q=grokking"');
+    // A category's page is the search for that category alone: its feed first, then the search's.
+    const category = (await client.get('/search?q=cat%3Acs.LG')).body;
+    expect(category.indexOf('href="/feeds/category/cs.LG.rss"')).toBeGreaterThan(0);
+    expect(category.indexOf('href="/feeds/category/cs.LG.rss"')).toBeLessThan(category.indexOf('href="/feeds/search.rss?q=cat%3Acs.LG"'));
+    for (const q of ['grokking cat:cs.LG', 'cat:cs.LG cat:stat.ML', 'cat:cs.LG year:2025', 'cat:cs.LG -cat:stat.ML']) {
+      expect((await client.get(`/search?q=${encodeURIComponent(q)}`)).body, q).not.toContain('/feeds/category/');
+    }
   });
 });
 
@@ -113,6 +120,9 @@ describe('a member’s private "for you" feed', () => {
     expect(made.statusCode).toBe(200);
     expect(made.headers['cache-control']).toBe('no-store');
     const path = /\/for-you\/feed\/([A-Za-z0-9_-]{43})\.rss/.exec(made.body)![0];
+    // Announced in the head of this page only (it is not stored, so no later page can).
+    expect(made.body).toContain(`<link rel="alternate" type="application/rss+xml" title="Paperboy: for you (RSS)" href="${path}"/>`);
+    expect((await ada.get('/for-you')).body).not.toContain('/for-you/feed/');
     const res = await app.inject({ method: 'GET', url: path }); // no cookie: a feed reader
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('private, max-age=600');

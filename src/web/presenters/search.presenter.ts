@@ -6,6 +6,7 @@ import { alignSnippet, highlight } from '../../domain/highlight.js';
 import { hasMath, renderMath, truncateLatex } from '../../domain/math.js';
 import { parseQuery } from '../../domain/query-parser.js';
 import type { SearchSort } from '../../search/text-index.js';
+import { CATEGORY_PATTERN } from '../../services/interest.service.js';
 import type { SearchHit } from '../../services/search.service.js';
 import type { MathHtml } from '../../domain/math.js';
 import { type PaginationModel, pageLinks } from './feed-page.presenter.js';
@@ -155,6 +156,17 @@ export interface SearchPageModel {
   examples: ExampleModel[];
   combinedExample: ExampleModel;
   math: boolean;
+  /** The query is exactly one category filter (`cat:cs.LG`): this is that category's page, with its own feed. */
+  feedCategory: string | null;
+}
+
+/** The one category a query is made of (`cat:cs.LG`, nothing else), if the category feed takes it. */
+function soleCategory(q: string): string | null {
+  const parsed = parseQuery(q);
+  if (!parsed.ok) return null;
+  const { terms, phrases, excluded, authors, categories, excludedCategories, from, to } = parsed.query;
+  if (categories.length !== 1 || terms.length + phrases.length + excluded.length + authors.length + excludedCategories.length > 0 || from || to) return null;
+  return CATEGORY_PATTERN.test(categories[0]!) ? categories[0]! : null;
 }
 
 /** The query language, by example (docs for the start and error pages; each is a link that runs it). */
@@ -256,6 +268,7 @@ export function presentSearchPage(input: SearchPageInput): SearchPageModel {
     examples: SEARCH_EXAMPLES,
     combinedExample: SEARCH_COMBINED_EXAMPLE,
     math: false,
+    feedCategory: soleCategory(q),
   };
   const error = input.error ?? (input.result && !input.result.ok ? input.result.reason : null);
   if (error !== null) return { ...base, state: 'error', error: sentence(error) };

@@ -1,5 +1,6 @@
 /** "For you": recent papers picked from the member's upvotes, saves and follows, each with its reason; and their interests. */
 import type { Follows, RecommendationBasis } from '../../store/interest.repository.js';
+import { feedLinks } from '../feeds.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
 import { CsrfField, FormError, FormOk, PostButton } from './components/forms.js';
 import { PaperCard } from './components/paper-card.js';
@@ -166,8 +167,10 @@ export function InterestsView({
   error?: string | undefined;
   started?: StartResult | undefined;
 }) {
+  // The private feed's secret is stored only as a hash, so the one page that can announce it is this one, right after
+  // it is made (sent no-store, to the member alone).
   return (
-    <Layout title="Your interests">
+    <Layout title="Your interests" feeds={feed.secret ? feedLinks({ title: 'Paperboy: for you', feedPath: `/for-you/feed/${feed.secret}` }) : undefined}>
       <section class="form-page">
         <h1>Your interests</h1>
         <p class="muted">

@@ -209,6 +209,12 @@ function Empty({ model }: { model: SearchPageModel }) {
   );
 }
 
+/** A search's feed; a category's page (`cat:cs.LG` alone) offers that category's feed first. */
+function searchFeeds(model: SearchPageModel) {
+  const search = feedLinks({ title: `Paperboy: “${model.q}”`, feedPath: '/feeds/search', query: new URLSearchParams({ q: model.q }).toString() });
+  return model.feedCategory ? [...feedLinks({ title: `Paperboy: ${model.feedCategory}`, feedPath: `/feeds/category/${model.feedCategory}` }), ...search] : search;
+}
+
 /** The search page in each of its states. */
 export function SearchView({ model }: { model: SearchPageModel }) {
   const title = model.state === 'start' ? 'Search' : `${model.q.length > 80 ? `${model.q.slice(0, 80)}…` : model.q} · Search`;
@@ -217,7 +223,7 @@ export function SearchView({ model }: { model: SearchPageModel }) {
       title={title}
       math={model.math}
       description="Search papers by words, phrases, authors, categories and dates."
-      feeds={model.q.trim() !== '' ? feedLinks({ title: `Paperboy: “${model.q}”`, feedPath: '/feeds/search', query: new URLSearchParams({ q: model.q }).toString() }) : undefined}
+      feeds={model.q.trim() !== '' ? searchFeeds(model) : undefined}
     >
       <div class={`search-page is-${model.state}`}>
         <header class="search-header">
