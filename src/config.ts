@@ -52,6 +52,8 @@ export interface Config {
   submissionMaxAgeDays: number;
   /** Submissions per member per 24 hours. */
   submissionsPerDay: number;
+  /** Limits of the v1 JSON API, per minute: requests per address without a key, requests per key, writes per key. */
+  api: { perAddress: number; perKey: number; writesPerKey: number };
   /** Refresh every member's "for you" inside `paperboy serve` (else `paperboy worker` does it). */
   recommendationsJob: boolean;
   digest: {
@@ -115,6 +117,9 @@ const schema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
   PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
+  API_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(300),
+  API_KEY_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(1200),
+  API_KEY_WRITES_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(60),
   DIGEST_JOB: boolish.default(true),
   RECOMMENDATIONS_JOB: boolish.default(true),
   DIGEST_SEND_HOUR_UTC: z.coerce.number({ message: 'expected an hour 0–23' }).int().min(0, 'expected an hour 0–23').max(23, 'expected an hour 0–23').default(6),
@@ -187,6 +192,7 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     publicUrl: (c.PAPERBOY_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     submissionMaxAgeDays: c.SUBMISSION_MAX_AGE_DAYS,
     submissionsPerDay: c.SUBMISSIONS_PER_DAY,
+    api: { perAddress: c.API_REQUESTS_PER_MINUTE, perKey: c.API_KEY_REQUESTS_PER_MINUTE, writesPerKey: c.API_KEY_WRITES_PER_MINUTE },
     recommendationsJob: c.RECOMMENDATIONS_JOB,
     digest: {
       job: c.DIGEST_JOB,

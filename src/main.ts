@@ -19,6 +19,7 @@ import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from './jobs/digest.job.js';
 import { startRecommendationRefresh } from './jobs/recommendations.job.js';
 import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
 import { DigestService } from './services/digest.service.js';
+import { ApiKeyService } from './services/api-key.service.js';
 import { InterestService } from './services/interest.service.js';
 import { ReadingListService } from './services/reading-list.service.js';
 import { RecommendationService } from './services/recommendation.service.js';
@@ -113,6 +114,7 @@ export async function buildCommunity(store: Store, config: Config, log: (msg: st
     digests: bulk.digests,
     readingLists: new ReadingListService(store),
     interests: new InterestService(store),
+    apiKeys: new ApiKeyService(store),
     secureCookies: config.publicUrl.startsWith('https:'),
   };
   const close = () => {
@@ -138,7 +140,7 @@ export async function buildServer(config: Config) {
   const { community } = built;
   const recommendations = new RecommendationService(store, semantic);
   recommendations.warm(); // the linear model's background (~0.3 s at 87k papers), before any request needs it
-  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community, recommendations });
+  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community, recommendations, apiLimits: config.api });
   const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
   const stopDigests = config.digest.job ? startDigestJob(community.digests, DIGEST_JOB_INTERVAL_MS, (e) => app.log.error({ err: e }, 'digest job failed; retrying next time')) : async () => {};
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));

@@ -60,7 +60,7 @@ describe('web app', () => {
     expect(page.body).toContain('404 · Not found');
     const api = await a.inject({ url: '/api/nothing' });
     expect(api.statusCode).toBe(404);
-    expect(api.json()).toEqual({ error: 'Not found', message: 'Nothing lives at /api/nothing.', statusCode: 404 });
+    expect(api.json()).toEqual({ error: 'Not found', code: 'not_found', message: 'Nothing lives at /api/nothing.', statusCode: 404 });
     await a.close();
   });
 });

@@ -290,7 +290,7 @@ describe('GET /api/papers/{id}', () => {
     }
     const { res, body } = await get('/api/papers/2505.99999');
     expect(res.statusCode).toBe(404);
-    expect(body).toEqual({ error: 'Not found', message: 'There is no paper 2505.99999 here.', statusCode: 404 });
+    expect(body).toEqual({ error: 'Not found', code: 'not_found', message: 'There is no paper 2505.99999 here.', statusCode: 404 });
     expect(res.headers['x-error-message']).toBe('There is no paper 2505.99999 here.');
   });
 });

@@ -220,7 +220,7 @@ describe('GET /api/v1/search', () => {
     const typed = (await app.inject({ url: '/api/v1/search?q=gro&typing=1' })).json();
     expect(typed.total).toBeGreaterThanOrEqual(6);
     expect((await app.inject({ url: '/api/v1/search?q=gro' })).json().total).toBe(0);
-    expect((await app.inject({ url: '/api/v1/search?q=grokking&typing=yes' })).json().message).toBe('typing must be 0 or 1.');
+    expect((await app.inject({ url: '/api/v1/search?q=grokking&typing=yes' })).json().message).toBe('typing must be one of 0, 1.');
     await app.close();
   });
 });

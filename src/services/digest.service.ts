@@ -175,6 +175,12 @@ export class DigestService {
     return (await this.store.subscribers.byUser(user.id)) ?? (await this.store.subscribers.byEmail(user.email));
   }
 
+  /** Unsubscribes a member's subscription, if any (idempotent). */
+  async unsubscribeMember(user: { id: number; email: string }): Promise<void> {
+    const sub = await this.ofMember(user);
+    if (sub && sub.status !== 'unsubscribed') await this.store.subscribers.setStatus(sub.id, 'unsubscribed', this.now());
+  }
+
   private emailOf = async (id: number) => (await this.store.subscribers.byId(id))?.email ?? null;
 
   /** The subscriber a signed link names, or null. */

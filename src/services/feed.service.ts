@@ -1,6 +1,6 @@
 /** Read side of the daily feed and paper pages: what the web pages, the JSON API and feeds present. */
 import type { Period } from '../domain/period.js';
-import type { FeedEntryView, FeedItem, FeedSort } from '../store/feed.repository.js';
+import type { FeedEntryView, FeedItem, FeedKey, FeedSort } from '../store/feed.repository.js';
 import type { PaperRecord } from '../store/paper.repository.js';
 import type { Store } from '../store/store.js';
 
@@ -30,6 +30,18 @@ export class FeedService {
       this.store.feed.count(range),
     ]);
     return { period, items, total, page: opts.page, limit: opts.limit };
+  }
+
+  /** A period's papers after a keyset position (cursor paging), with the period's total. */
+  async listAfter(period: Period, opts: { sort: FeedSort; limit: number; after?: FeedKey | undefined; submitter?: string | undefined }): Promise<{ items: FeedItem[]; total: number }> {
+    const range = { from: period.from, to: period.to, submitter: opts.submitter };
+    const [items, total] = await Promise.all([this.store.feed.list({ ...range, sort: opts.sort, limit: opts.limit, offset: 0, after: opts.after }), this.store.feed.count(range)]);
+    return { items, total };
+  }
+
+  /** Every visible paper by trending score, after a keyset position. */
+  trendingAfter(limit: number, after?: FeedKey): Promise<FeedItem[]> {
+    return this.store.feed.listTrendingAll(limit, 0, after);
   }
 
   /** The latest day with papers; null when the feed is empty. */

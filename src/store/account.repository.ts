@@ -39,7 +39,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function toUser(r: Selectable<UsersTable>): User {
+export function toUser(r: Selectable<UsersTable>): User {
   return {
     id: Number(r.id),
     email: r.email,

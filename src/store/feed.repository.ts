@@ -1,6 +1,6 @@
 /** Daily-feed entries: which paper entered the feed on which day, who submitted it, its imported upvotes. */
 import type SQLite from 'better-sqlite3';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { feedDayMs, trendingScore, TRUSTED_ACCOUNT_AGE_MS } from '../domain/hotness.js';
 import type { Dialect } from './db.js';
 import type { FeedInput } from '../domain/paper.js';
@@ -36,6 +36,8 @@ export interface FeedItem {
   submittedBy: string | null;
   upvotes: number;
   numComments: number;
+  /** The stored trending score (what `trending` ranks by). */
+  trendingScore?: number;
 }
 
 /** `upvotes`: most upvoted first, then newest; `publishedAt`: newest paper first; `trending`: the stored trending score. */
@@ -49,6 +51,31 @@ export interface FeedQuery {
   limit: number;
   offset: number;
   submitter?: string | undefined;
+  /** Keyset paging: only entries ranked after this one (`offset` is then usually 0). */
+  after?: FeedKey | undefined;
+}
+
+/**
+ * Where an entry sits in a ranking: the values of its sort columns (all descending) and its id (ascending, the tie
+ * break). A cursor made of the last entry of a page resumes exactly after it, whatever was added before it since.
+ */
+export interface FeedKey {
+  values: [number | string, number | string, number | string];
+  id: string;
+}
+
+/** The sort columns of each ranking, in order; every one descending, then the id ascending. */
+const SORT_COLUMNS = {
+  upvotes: ['feed_entries.upvotes', 'feed_entries.feed_date', 'papers.published'],
+  trending: ['feed_entries.trending_score', 'feed_entries.upvotes', 'papers.published'],
+  publishedAt: ['papers.published', 'feed_entries.feed_date', 'feed_entries.upvotes'],
+} as const;
+
+/** The key of an item in a ranking (what a cursor carries). */
+export function feedKey(item: FeedItem, sort: FeedSort): FeedKey {
+  const v = { 'feed_entries.upvotes': item.upvotes, 'feed_entries.feed_date': item.feedDate, 'papers.published': item.paper.published, 'feed_entries.trending_score': item.trendingScore ?? 0 };
+  const [a, b, c] = SORT_COLUMNS[sort];
+  return { values: [v[a], v[b], v[c]], id: item.paper.id };
 }
 
 const LOOKUP_CHUNK = 900;
@@ -255,36 +282,43 @@ export class FeedRepository {
 
   /** One page of the feed between two days, ranked as asked. Hidden entries are left out. */
   async list(q: FeedQuery): Promise<FeedItem[]> {
-    let query = this.base(q)
+    const query = this.base(q)
       .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
       .selectAll('papers')
-      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count']);
-    query =
-      q.sort === 'upvotes'
-        ? query.orderBy('feed_entries.upvotes', 'desc').orderBy('feed_date', 'desc').orderBy('papers.published', 'desc')
-        : q.sort === 'trending'
-          ? query.orderBy('feed_entries.trending_score', 'desc').orderBy('feed_entries.upvotes', 'desc').orderBy('papers.published', 'desc')
-          : query.orderBy('papers.published', 'desc').orderBy('feed_date', 'desc').orderBy('feed_entries.upvotes', 'desc');
-    const rows = await query.orderBy(this.byId()).limit(q.limit).offset(q.offset).execute();
+      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score']);
+    const rows = await this.ranked(query, q.sort, q.after).limit(q.limit).offset(q.offset).execute();
     return rows.map((r) => this.item(r));
   }
 
   /** The trending page: every visible entry by stored score (an index scan; newer papers rank first unless outvoted). */
-  async listTrendingAll(limit: number, offset: number): Promise<FeedItem[]> {
-    const rows = await this.db
+  async listTrendingAll(limit: number, offset: number, after?: FeedKey): Promise<FeedItem[]> {
+    const query = this.db
       .selectFrom('feed_entries')
       .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
       .where('feed_entries.hidden_at', 'is', null)
       .selectAll('papers')
-      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count'])
-      .orderBy('feed_entries.trending_score', 'desc')
-      .orderBy('feed_entries.upvotes', 'desc')
-      .orderBy('papers.published', 'desc')
-      .orderBy(this.byId())
-      .limit(limit)
-      .offset(offset)
-      .execute();
+      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score']);
+    const rows = await this.ranked(query, 'trending', after).limit(limit).offset(offset).execute();
     return rows.map((r) => this.item(r));
+  }
+
+  /**
+   * Orders by a ranking and, given a key, keeps only what ranks after it: (a < a0) or (a = a0 and b < b0) or … or
+   * (a = a0 and b = b0 and c = c0 and id > id0), the expanded row comparison (the columns are not all one direction).
+   */
+  private ranked<Q extends SelectQueryBuilder<Database, 'feed_entries' | 'papers', object>>(query: Q, sort: FeedSort, after: FeedKey | undefined): Q {
+    const cols = SORT_COLUMNS[sort];
+    let q = query;
+    if (after) {
+      const [a, b, c] = cols.map((col) => sql.ref(col));
+      const [va, vb, vc] = after.values;
+      const id = this.byId();
+      q = q.where(
+        sql<boolean>`(${a} < ${va} or (${a} = ${va} and ${b} < ${vb}) or (${a} = ${va} and ${b} = ${vb} and ${c} < ${vc}) or (${a} = ${va} and ${b} = ${vb} and ${c} = ${vc} and ${id} > ${after.id}))`,
+      ) as Q;
+    }
+    for (const col of cols) q = q.orderBy(sql.ref(col), 'desc') as Q;
+    return q.orderBy(this.byId()) as Q;
   }
 
   /** Ties break on the id compared bytewise on both dialects (PostgreSQL would otherwise use the database's collation). */
@@ -292,8 +326,10 @@ export class FeedRepository {
     return this.dialect === 'postgres' ? sql`papers.id collate "C"` : sql`papers.id`;
   }
 
-  private item(r: Parameters<typeof toPaperRecord>[0] & { feed_date: string; submitted_by: string | null; upvotes: number; comment_count: number }): FeedItem {
-    return { paper: toPaperRecord(r), feedDate: r.feed_date, submittedBy: r.submitted_by, upvotes: r.upvotes, numComments: r.comment_count };
+  private item(r: Parameters<typeof toPaperRecord>[0] & { feed_date: string; submitted_by: string | null; upvotes: number; comment_count: number; trending_score?: number }): FeedItem {
+    const item: FeedItem = { paper: toPaperRecord(r), feedDate: r.feed_date, submittedBy: r.submitted_by, upvotes: r.upvotes, numComments: r.comment_count };
+    if (r.trending_score !== undefined) item.trendingScore = Number(r.trending_score);
+    return item;
   }
 
   async getByPaperId(paperId: string): Promise<FeedState | null> {

@@ -269,6 +269,19 @@ export interface FeedTokensTable {
   created_at: string;
 }
 
+export interface ApiKeysTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  /** The key's first characters (`pb_` and 6 more), shown so a member can tell keys apart. */
+  prefix: string;
+  /** SHA-256 of the key: keys are 32 random bytes, so a fast hash is enough (as GitHub does for tokens). */
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -293,4 +306,5 @@ export interface Database {
   paper_dismissals: PaperDismissalsTable;
   recommendation_cache: RecommendationCacheTable;
   feed_tokens: FeedTokensTable;
+  api_keys: ApiKeysTable;
 }

@@ -3,6 +3,7 @@ import type SQLite from 'better-sqlite3';
 import type { Kysely, Transaction } from 'kysely';
 import { type Db, type Dialect, migrate } from './db.js';
 import { AccountRepository } from './account.repository.js';
+import { ApiKeyRepository } from './api-key.repository.js';
 import { ChangeRepository } from './change.repository.js';
 import { CommentRepository } from './comment.repository.js';
 import { FeedRepository } from './feed.repository.js';
@@ -31,6 +32,7 @@ export interface Repositories {
   digests: DigestRepository;
   readingLists: ReadingListRepository;
   interests: InterestRepository;
+  apiKeys: ApiKeyRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
@@ -48,6 +50,7 @@ function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dia
     digests: new DigestRepository(db, dialect),
     readingLists: new ReadingListRepository(db),
     interests: new InterestRepository(db),
+    apiKeys: new ApiKeyRepository(db),
   };
 }
 
@@ -65,6 +68,7 @@ export class Store implements Repositories {
   readonly digests: DigestRepository;
   readonly readingLists: ReadingListRepository;
   readonly interests: InterestRepository;
+  readonly apiKeys: ApiKeyRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -81,6 +85,7 @@ export class Store implements Repositories {
     this.digests = r.digests;
     this.readingLists = r.readingLists;
     this.interests = r.interests;
+    this.apiKeys = r.apiKeys;
   }
 
   get dialect() {

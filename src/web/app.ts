@@ -30,7 +30,8 @@ import { renderPage } from './render.js';
 import { feedRoutes } from './routes/feeds.routes.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
-import { searchApiRoutes } from './routes/search-api.routes.js';
+import { registerApiDocs } from './api/openapi.js';
+import { type ApiLimits, v1Routes } from './api/v1.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { installSessions, viewerUser } from './session.js';
 import { ANONYMOUS, type ViewerModel } from './viewer.js';
@@ -40,6 +41,7 @@ import { communityRoutes } from './routes/community.routes.js';
 import { moderationRoutes } from './routes/moderation.routes.js';
 import { digestRoutes } from './routes/digest.routes.js';
 import type { InterestService } from '../services/interest.service.js';
+import type { ApiKeyService } from '../services/api-key.service.js';
 import { forYouRoutes } from './routes/for-you.routes.js';
 import { listRoutes } from './routes/lists.routes.js';
 import { listApiRoutes } from './routes/lists-api.routes.js';
@@ -62,6 +64,8 @@ export interface AppDeps {
   community?: CommunityDeps;
   /** "For you" (needs community). */
   recommendations?: RecommendationService;
+  /** Limits of the v1 JSON API (defaults in v1.routes.ts). */
+  apiLimits?: ApiLimits;
 }
 
 export interface CommunityDeps {
@@ -74,6 +78,7 @@ export interface CommunityDeps {
   digests: DigestService;
   readingLists: ReadingListService;
   interests: InterestService;
+  apiKeys: ApiKeyService;
   /** Cookies are `Secure` when the site's public URL is https. */
   secureCookies: boolean;
 }
@@ -95,10 +100,27 @@ function wantsJson(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || (req.headers.accept ?? '').startsWith('application/json');
 }
 
-/** Sends an error as JSON for API routes and as an HTML page elsewhere; never a stack trace. */
-export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string) {
+/** The stable machine-readable code of an error status (the `code` of every JSON error). */
+export function errorCode(status: number): string {
+  const codes: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited', 503: 'unavailable' };
+  return codes[status] ?? (status >= 500 ? 'server_error' : 'bad_request');
+}
+
+export interface FieldError {
+  in: string;
+  name: string;
+  message: string;
+}
+
+/**
+ * Sends an error as JSON for API routes and as an HTML page elsewhere; never a stack trace. Every JSON error has one
+ * shape: `{statusCode, error, code, message}` (Fastify's own and the Hugging Face API's), plus `errors` for bad input.
+ */
+export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string, fields?: FieldError[]) {
   reply.code(status);
-  if (wantsJson(req)) return reply.type('application/json; charset=utf-8').send({ error: title, message, statusCode: status });
+  if (wantsJson(req)) {
+    return reply.type('application/json; charset=utf-8').send({ statusCode: status, error: title, code: errorCode(status), message, ...(fields?.length ? { errors: fields } : {}) });
+  }
   // The header still shows who is signed in (no CSRF token: error pages carry no forms that change state).
   const viewer: ViewerModel = { ...ANONYMOUS, user: viewerUser((req as { user?: User | null }).user ?? null), here: req.url.length <= 2000 ? req.url : '/' };
   return reply.type('text/html; charset=utf-8').send(renderPage(h(ErrorView, { status, title, message }), viewer));
@@ -165,6 +187,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   await app.register(formbody);
+  // Before any route: the OpenAPI document is generated from the routes' schemas as they are added.
+  await registerApiDocs(app);
   await app.register(fastifyStatic, { root: path.join(here, 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
   await app.register(fastifyStatic, { root: katexDist, prefix: '/static/katex/', maxAge: '7d', decorateReply: false });
 
@@ -178,6 +202,20 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     const status = (err as { statusCode?: number }).statusCode;
     const message = err instanceof Error ? err.message : String(err);
+    // Schema validation (the v1 API): say which parameter is wrong and why, each one.
+    const validation = (err as { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string }).validation;
+    if (validation) {
+      const where = (err as { validationContext?: string }).validationContext ?? 'request';
+      const fields = validation.map((v) => {
+        const missing = v.params?.missingProperty;
+        const name = [v.instancePath.replace(/^\//, '').replace(/\//g, '.'), typeof missing === 'string' ? missing : ''].filter(Boolean).join('.');
+        const allowed = Array.isArray(v.params?.allowedValues) ? (v.params.allowedValues as unknown[]).join(', ') : null;
+        const message = typeof missing === 'string' ? 'is required' : allowed ? `must be one of ${allowed}` : (v.message ?? 'is not valid');
+        return { in: where, name, message };
+      });
+      const text = fields.map((f) => (f.name ? `${f.name} ${f.message}` : `the ${f.in} ${f.message}`)).join('; ');
+      return sendProblem(req, reply, 400, 'Bad request', `${text}.`, fields);
+    }
     if (status && status >= 400 && status < 500) return sendProblem(req, reply, status, status === 429 ? 'Too many requests' : 'Bad request', message);
     req.log.error({ err }, 'request failed');
     return sendProblem(req, reply, 500, 'Server error', 'Something went wrong on our side. Try again in a moment.');
@@ -199,7 +237,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => hfApiRoutes(scope, deps));
   await app.register(async (scope) => searchRoutes(scope, deps));
   await app.register(async (scope) => feedRoutes(scope, deps));
-  await app.register(async (scope) => searchApiRoutes(scope, deps));
+  await app.register(async (scope) => v1Routes(scope, deps, deps.apiLimits));
   if (deps.community) {
     const community = deps.community;
     await app.register(async (scope) => authRoutes(scope, deps, community));

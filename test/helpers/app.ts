@@ -73,7 +73,10 @@ export async function seededApp(
   const config = loadConfig({ PAPERBOY_DATA: tempDir(), ARXIV_INTERVAL_MS: '0', ARXIV_API_URL: 'http://127.0.0.1:9/api/query', ...opts.env });
   const { community, close: closeMail } = await buildCommunity(store, config);
   const recommendations = new RecommendationService(store, null);
-  const app = await createApp({ feed, search: new SearchService(store, index, semantic), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community, recommendations });
+  const app = await createApp({ feed, search: new SearchService(store, index, semantic), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community, recommendations,
+    // A generous site-wide limit lifts the API's per-address limit with it (fuzz and load tests); else the config's.
+    apiLimits: opts.rateLimitPerMinute ? { ...config.api, perAddress: Math.max(config.api.perAddress, opts.rateLimitPerMinute) } : config.api,
+  });
   app.addHook('onClose', async () => {
     closeMail();
     index.close();
