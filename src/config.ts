@@ -53,7 +53,7 @@ export interface Config {
   /** Submissions per member per 24 hours. */
   submissionsPerDay: number;
   /** Limits of the v1 JSON API, per minute: requests per address without a key, requests per key, writes per key. */
-  api: { perAddress: number; perKey: number; writesPerKey: number };
+  api: { perAddress: number; perKey: number; writesPerKey: number; windowMs: number };
   /** Refresh every member's "for you" inside `paperboy serve` (else `paperboy worker` does it). */
   recommendationsJob: boolean;
   digest: {
@@ -119,6 +119,7 @@ const schema = z.object({
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
   API_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(300),
   API_KEY_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(1200),
+  API_RATE_WINDOW_SECONDS: z.coerce.number({ message: 'expected seconds' }).int('expected whole seconds').min(1).max(3600).default(60),
   API_KEY_WRITES_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(60),
   DIGEST_JOB: boolish.default(true),
   RECOMMENDATIONS_JOB: boolish.default(true),
@@ -192,7 +193,7 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     publicUrl: (c.PAPERBOY_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     submissionMaxAgeDays: c.SUBMISSION_MAX_AGE_DAYS,
     submissionsPerDay: c.SUBMISSIONS_PER_DAY,
-    api: { perAddress: c.API_REQUESTS_PER_MINUTE, perKey: c.API_KEY_REQUESTS_PER_MINUTE, writesPerKey: c.API_KEY_WRITES_PER_MINUTE },
+    api: { perAddress: c.API_REQUESTS_PER_MINUTE, perKey: c.API_KEY_REQUESTS_PER_MINUTE, writesPerKey: c.API_KEY_WRITES_PER_MINUTE, windowMs: c.API_RATE_WINDOW_SECONDS * 1000 },
     recommendationsJob: c.RECOMMENDATIONS_JOB,
     digest: {
       job: c.DIGEST_JOB,

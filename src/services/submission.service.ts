@@ -60,17 +60,7 @@ export class SubmissionService {
       throw new RuleError('limit', `You can submit ${this.rules.dailyCap} papers a day, and you have reached that; try again tomorrow.`);
     }
 
-    // Fetch from arXiv (politely: the shared client spaces requests 3 s apart) and check the age rule.
-    const fetched = [];
-    try {
-      for await (const item of new ArxivApiSource({ query: { kind: 'ids', ids: [paperId] }, baseUrl: this.opts.arxivApiUrl, http: this.opts.http }).items()) {
-        if (item.kind === 'paper') fetched.push(item.paper);
-      }
-    } catch (e) {
-      throw new RuleError('unavailable', `arXiv did not answer for ${paperId} just now (${(e as Error).message.slice(0, 200)}). Try again in a minute.`);
-    }
-    const paper = fetched.find((p) => p.id === paperId);
-    if (!paper) throw new RuleError('not-found', `arXiv has no paper ${paperId}. Check the id.`);
+    const paper = await this.fetch(paperId);
     const firstPublished = Date.parse(paper.published);
     if (Number.isFinite(firstPublished) && nowMs - firstPublished > this.rules.maxAgeDays * DAY_MS) {
       throw new RuleError(
@@ -92,5 +82,38 @@ export class SubmissionService {
     }
     const entry = await this.store.feed.entry(paperId);
     return { paperId, feedDate: entry?.feedDate ?? today };
+  }
+
+  /** The paper's record from the arXiv API (politely: the shared client spaces requests 3 s apart). */
+  private async fetch(paperId: string) {
+    const fetched = [];
+    try {
+      for await (const item of new ArxivApiSource({ query: { kind: 'ids', ids: [paperId] }, baseUrl: this.opts.arxivApiUrl, http: this.opts.http }).items()) {
+        if (item.kind === 'paper') fetched.push(item.paper);
+      }
+    } catch (e) {
+      throw new RuleError('unavailable', `arXiv did not answer for ${paperId} just now (${(e as Error).message.slice(0, 200)}). Try again in a minute.`);
+    }
+    const paper = fetched.find((p) => p.id === paperId);
+    if (!paper) throw new RuleError('not-found', `arXiv has no paper ${paperId}. Check the id.`);
+    return paper;
+  }
+
+  /**
+   * Indexes a paper by id (Hugging Face's `POST /api/papers/index`): makes its page exist here, without putting it in
+   * the daily feed (that is what submitting does). Any age. Asking arXiv is bounded by the API's write limit per key and
+   * the shared client's one request every 3 s. `created` is false when the paper was already here.
+   */
+  async index(user: User | null, input: unknown): Promise<{ paperId: string; created: boolean }> {
+    assertCanAct(user);
+    const raw = typeof input === 'string' ? input.trim() : '';
+    const parsed = raw.length <= 300 ? parsePaperId(raw) : null;
+    if (!parsed) throw new RuleError('invalid', 'Give an arXiv id such as 2505.20278 or hep-th/9108002.');
+    const paperId = parsed.id;
+    if (await this.store.papers.getById(paperId)) return { paperId, created: false };
+    const paper = await this.fetch(paperId);
+    const summary = await new PaperImporter(this.store).run(new ArraySource([{ ...paper, feed: null }], `indexed by member ${user.id}`));
+    if (summary.rejected > 0) throw new RuleError('invalid', `arXiv's record for ${paperId} could not be stored: ${summary.rejects[0]?.reason ?? 'invalid record'}.`);
+    return { paperId, created: true };
   }
 }

@@ -21,6 +21,13 @@ export const API_DESCRIPTION = `Everything a person can see on Paperboy, a progr
   as huggingface.co does, so \`huggingface_hub\` and \`hf papers\` work with \`HF_ENDPOINT\` pointed here.
 * **Feeds**: RSS, Atom and JSON Feed at \`/feeds/daily.rss\`, \`/feeds/trending.atom\`, \`/feeds/category/cs.LG.json\`, \`/feeds/search.rss?q=…\`.`;
 
+/**
+ * Swagger UI writes one <style> element of its own; the docs pages allow exactly that one by its hash rather than
+ * 'unsafe-inline'. The hash belongs to the pinned @fastify/swagger-ui (6.1.3); the browser test of /api/docs fails
+ * on a CSP violation if an upgrade changes it.
+ */
+const SWAGGER_UI_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
 export async function registerApiDocs(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -50,6 +57,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     routePrefix: '/api/docs',
     uiConfig: { docExpansion: 'list', deepLinking: true, defaultModelsExpandDepth: 1, tryItOutEnabled: false },
     theme: { title: 'Paperboy API' },
+    transformStaticCSP: (header) => header.replace("style-src 'self'", `style-src 'self' ${SWAGGER_UI_STYLE_HASH}`),
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async (_req, reply) => {
     reply.header('Cache-Control', 'public, max-age=300');

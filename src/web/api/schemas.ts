@@ -177,8 +177,28 @@ export const SubscriptionSchema = Type.Object(
   { $id: 'Subscription' },
 );
 
+const HfUserSchema = Type.Object({ _id: Type.String(), user: Type.String(), name: Type.String(), fullname: Type.String(), type: Type.String(), isPro: Type.Boolean() });
+/** The flat paper of Hugging Face's `GET /api/papers/{id}` (what huggingface_hub's PaperInfo reads). */
+export const HfPaperSchema = Type.Object(
+  {
+    id: Type.String(),
+    authors: Type.Array(Type.Object({ _id: Type.String(), name: Type.String(), hidden: Type.Boolean() })),
+    publishedAt: Type.String({ format: 'date-time' }),
+    submittedOnDailyAt: Type.Optional(Type.String({ format: 'date-time' })),
+    submittedOnDailyBy: Type.Optional(HfUserSchema),
+    title: Type.String(),
+    summary: Type.String(),
+    upvotes: Type.Integer(),
+    discussionId: Type.String(),
+    numComments: Type.Integer(),
+    githubRepo: Type.Optional(Type.String()),
+    projectPage: Type.Optional(Type.String()),
+  },
+  { $id: 'HfPaper' },
+);
+
 /** Registered on the API scope in this order (later ones refer to earlier ones). */
-export const SHARED_SCHEMAS = [ErrorSchema, PaperSchema, SimilarPaperSchema, PeriodSchema, FeedPageSchema, PaperListSchema, SearchPageSchema, CommentSchema, CommentListSchema, VoteSchema, ReadingListSchema, MeSchema, FollowsSchema, SubscriptionSchema];
+export const SHARED_SCHEMAS = [ErrorSchema, PaperSchema, SimilarPaperSchema, PeriodSchema, FeedPageSchema, PaperListSchema, SearchPageSchema, CommentSchema, CommentListSchema, VoteSchema, ReadingListSchema, MeSchema, FollowsSchema, SubscriptionSchema, HfPaperSchema];
 
 /** Error responses a route may give, each in the shared Error shape. */
 export function errors(...codes: number[]): Record<number, TSchema> {

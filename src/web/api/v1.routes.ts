@@ -27,6 +27,7 @@ import type { AppDeps, CommunityDeps } from '../app.js';
 import { badRequest, HttpProblem, notFound } from '../errors.js';
 import { escapeHtml } from '../../domain/math.js';
 import { MARK_END, MARK_START } from '../../search/text-index.js';
+import { presentHfPaper } from '../presenters/hf-paper.presenter.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { errors, OneOf, SHARED_SCHEMAS } from './schemas.js';
 
@@ -44,10 +45,11 @@ export interface ApiLimits {
   perKey: number;
   /** Writes per minute per key. */
   writesPerKey: number;
+  /** The window the counts are over (a minute; tests shorten it). */
+  windowMs?: number;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = { perAddress: 300, perKey: 1200, writesPerKey: 60 };
-const WINDOW_MS = 60_000;
 const FEED_MAX_LIMIT = 100;
 const SEARCH_MAX_LIMIT = 100;
 const SEARCH_MAX_OFFSET = 10_000;
@@ -120,10 +122,10 @@ function paperId(raw: string): string {
 }
 
 /** Sets the rate-limit headers of one limiter's verdict (IETF httpapi draft: the combined field and the older three). */
-function limitHeaders(reply: FastifyReply, v: { max: number; remaining: number; ttlInSeconds: number }) {
+function limitHeaders(reply: FastifyReply, v: { max: number; remaining: number; ttlInSeconds: number }, windowMs: number) {
   const reset = Math.max(0, v.ttlInSeconds);
   reply.header('RateLimit', `limit=${v.max}, remaining=${v.remaining}, reset=${reset}`);
-  reply.header('RateLimit-Policy', `${v.max};w=${WINDOW_MS / 1000}`);
+  reply.header('RateLimit-Policy', `${v.max};w=${Math.max(1, Math.round(windowMs / 1000))}`);
   reply.header('RateLimit-Limit', v.max).header('RateLimit-Remaining', v.remaining).header('RateLimit-Reset', reset);
 }
 
@@ -153,6 +155,7 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
   const community = deps.community;
   app.decorateRequest('apiKey', null);
 
+  const WINDOW_MS = limits.windowMs ?? 60_000;
   const byAddress = app.createRateLimit({ max: limits.perAddress, timeWindow: WINDOW_MS, keyGenerator: (req) => `v1:ip:${req.ip}` });
   const byKey = app.createRateLimit({ max: limits.perKey, timeWindow: WINDOW_MS, keyGenerator: (req) => `v1:key:${req.apiKey?.key.id}` });
   const writesByKey = app.createRateLimit({ max: limits.writesPerKey, timeWindow: WINDOW_MS, keyGenerator: (req) => `v1:write:${req.apiKey?.key.id}` });
@@ -174,11 +177,11 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
     if (write && req.apiKey) verdicts.push(await check(writesByKey, req));
     // Report the tightest limit; refuse on any exceeded one.
     const shown = verdicts.find((v) => v.isExceeded) ?? verdicts.reduce((a, b) => (b.remaining < a.remaining ? b : a));
-    limitHeaders(reply, shown);
+    limitHeaders(reply, shown, WINDOW_MS);
     if (shown.isExceeded) {
       reply.header('Retry-After', Math.max(1, shown.ttlInSeconds));
       const what = req.apiKey ? (verdicts.length > 1 && shown === verdicts[1] ? 'writes with this key' : 'requests with this key') : 'requests from your address without a key';
-      throw new HttpProblem(429, 'Too many requests', `Too many ${what}: at most ${shown.max} a minute. Wait ${Math.max(1, shown.ttlInSeconds)} seconds and try again.`);
+      throw new HttpProblem(429, 'Too many requests', `Too many ${what}: at most ${shown.max} ${WINDOW_MS === 60_000 ? 'a minute' : `per ${Math.round(WINDOW_MS / 1000)} seconds`}. Wait ${Math.max(1, shown.ttlInSeconds)} seconds and try again.`);
     }
   });
 
@@ -572,6 +575,31 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
       await c.readingLists.remove(user, req.params.id, paperId(req.params.paperId));
       const view = (await c.readingLists.view(user, req.params.id))!;
       return presentList(view.list, view.papers);
+    },
+  );
+
+  // ---- Hugging Face: index a paper by id ----
+
+  app.post(
+    '/api/papers/index',
+    {
+      config: noGlobalLimit,
+      schema: {
+        tags: ['huggingface'],
+        summary: 'Index a paper by arXiv id (as Hugging Face’s POST /api/papers/index)',
+        description: 'Fetches the paper from arXiv when it is not here yet, so its page and API entries exist; it does not enter the daily feed (submit it on the site for that). Answers the paper in the shape of GET /api/papers/{id}: 201 when it was fetched, 200 when it was already here.',
+        operationId: 'indexPaper',
+        security: BEARER,
+        body: Type.Object({ arxivId: Type.String({ minLength: 1, maxLength: 300, examples: ['2505.20278'] }) }),
+        response: { 200: Type.Ref('HfPaper'), 201: Type.Ref('HfPaper'), ...errors(400, 401, 403, 404, 429, 503) },
+      },
+    },
+    async (req, reply) => {
+      const { user } = member(req);
+      const { paperId: id, created } = await c.submissions.index(user, req.body.arxivId);
+      const view = await deps.feed.paper(id);
+      if (!view) throw notFound(`There is no paper ${id} here.`);
+      return reply.code(created ? 201 : 200).header('Location', `/api/papers/${id}`).send(presentHfPaper(view));
     },
   );
 
