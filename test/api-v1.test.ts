@@ -296,6 +296,17 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
       expect((await call('get', '/api/v1/me/subscription', { key: adaKey })).json().status).toBe('unsubscribed');
     });
 
+    it('GET /api/v1/me/for-you: the member’s picks with reasons (here from the category they follow)', async () => {
+      const picks = (await call('get', '/api/v1/me/for-you?limit=5', { key: adaKey })).json();
+      expect(picks.data.length).toBeGreaterThan(0);
+      for (const p of picks.data) {
+        expect(p.paper.categories).toContain('cs.LG');
+        expect(p.reason).toMatch(/cs\.LG/);
+      }
+      expect((await call('get', '/api/v1/me/for-you', { key: bobKey })).json().data).toEqual([]);
+      expect((await call('get', '/api/v1/me/for-you?limit=51', { key: adaKey })).statusCode).toBe(400);
+    });
+
     it('POST /api/papers/index fetches an unknown paper from arXiv (201) and answers a known one (200)', async () => {
       const fresh = await call('post', '/api/papers/index', { key: adaKey, body: { arxivId: '1707.08567' } });
       expect(fresh.statusCode).toBe(201);

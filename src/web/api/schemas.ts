@@ -177,6 +177,14 @@ export const SubscriptionSchema = Type.Object(
   { $id: 'Subscription' },
 );
 
+export const ForYouSchema = Type.Object(
+  {
+    computed_at: Nullable(Type.String({ format: 'date-time' })),
+    data: Type.Array(Type.Object({ paper: ref('Paper'), score: Type.Number(), reason: Type.String({ description: 'Why it was picked, for people.' }) })),
+  },
+  { $id: 'ForYou' },
+);
+
 const HfUserSchema = Type.Object({ _id: Type.String(), user: Type.String(), name: Type.String(), fullname: Type.String(), type: Type.String(), isPro: Type.Boolean() });
 /** The flat paper of Hugging Face's `GET /api/papers/{id}` (what huggingface_hub's PaperInfo reads). */
 export const HfPaperSchema = Type.Object(
@@ -198,7 +206,7 @@ export const HfPaperSchema = Type.Object(
 );
 
 /** Registered on the API scope in this order (later ones refer to earlier ones). */
-export const SHARED_SCHEMAS = [ErrorSchema, PaperSchema, SimilarPaperSchema, PeriodSchema, FeedPageSchema, PaperListSchema, SearchPageSchema, CommentSchema, CommentListSchema, VoteSchema, ReadingListSchema, MeSchema, FollowsSchema, SubscriptionSchema, HfPaperSchema];
+export const SHARED_SCHEMAS = [ErrorSchema, PaperSchema, SimilarPaperSchema, PeriodSchema, FeedPageSchema, PaperListSchema, SearchPageSchema, CommentSchema, CommentListSchema, VoteSchema, ReadingListSchema, MeSchema, FollowsSchema, SubscriptionSchema, HfPaperSchema, ForYouSchema];
 
 /** Error responses a route may give, each in the shared Error shape. */
 export function errors(...codes: number[]): Record<number, TSchema> {

@@ -617,6 +617,31 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
   );
 
   app.get(
+    '/api/v1/me/for-you',
+    {
+      config: noGlobalLimit,
+      schema: {
+        tags: ['me'],
+        summary: 'Papers picked for you from the last 14 feed days, each with the reason',
+        description: 'What /for-you shows: ranked from what you upvoted, saved to lists and follow (docs/recommendations.md).',
+        operationId: 'forYou',
+        security: BEARER,
+        querystring: Type.Object({ limit: Limit(50, 30) }),
+        response: { 200: Type.Ref('ForYou'), ...errors(400, 401, 429) },
+      },
+    },
+    async (req, reply) => {
+      const { user } = member(req);
+      reply.header('Cache-Control', 'private, no-store');
+      const result = deps.recommendations ? await deps.recommendations.cachedForYou(user.id, req.query.limit ?? 30) : null;
+      return {
+        computed_at: result?.computedAt ?? null,
+        data: (result?.recs ?? []).map((r) => ({ paper: presentItem(r.item), score: r.score, reason: r.reason })),
+      };
+    },
+  );
+
+  app.get(
     '/api/v1/me/follows',
     { config: noGlobalLimit, schema: { tags: ['me'], summary: 'Authors and categories you follow', operationId: 'myFollows', security: BEARER, response: { 200: Type.Ref('Follows'), ...errors(401, 429) } } },
     async (req, reply) => {

@@ -11,7 +11,7 @@ import { RULE_STATUS, RuleError } from '../../services/rule-error.js';
 import type { User } from '../../store/account.repository.js';
 import { hfDateTime } from '../presenters/hf-paper.presenter.js';
 import type { AppDeps, CommunityDeps } from '../app.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, HttpProblem, notFound } from '../errors.js';
 import { type FeedFormat, sendFeed } from '../feeds.js';
 import { sendHtml } from '../page.js';
 import { paperHref, presentCard } from '../presenters/paper.presenter.js';
@@ -78,10 +78,10 @@ export async function forYouRoutes(app: FastifyInstance, deps: AppDeps, c: Commu
   // JSON for scripts and feed readers' helpers: the signed-in member's recommendations (session cookie).
   app.get('/api/for-you', async (req, reply) => {
     reply.header('Cache-Control', 'private, no-store');
-    if (!req.user) return reply.code(401).send({ error: 'Sign in first: /auth/signin. “For you” is personal.' });
+    if (!req.user) throw new HttpProblem(401, 'Unauthorized', 'Sign in first: /auth/signin. “For you” is personal (programs: GET /api/v1/me/for-you with an API key).');
     const raw = queryField(req, 'limit');
     const limit = raw === undefined ? FOR_YOU_ON_PAGE : Number(raw);
-    if (!Number.isInteger(limit) || limit < 1 || limit > FOR_YOU_API_MAX) return reply.code(400).send({ error: `limit must be a whole number from 1 to ${FOR_YOU_API_MAX}.` });
+    if (!Number.isInteger(limit) || limit < 1 || limit > FOR_YOU_API_MAX) throw badRequest(`limit must be a whole number from 1 to ${FOR_YOU_API_MAX}.`);
     const result = recs ? await recs.cachedForYou(req.user.id, limit) : null;
     return { computedAt: result?.computedAt ?? null, windowDays: FOR_YOU_DAYS, items: result ? result.recs.map(recommendationJson) : null };
   });
