@@ -37,7 +37,10 @@ const MARCH = Array.from({ length: 24 }, (_, i) => ({
   categories: [i % 2 === 0 ? 'cs.LG' : 'cs.CL'],
   published: `2024-03-${String(1 + (i % 6) * 4).padStart(2, '0')}`,
   upvotes: i % 5,
+  ...(i % 7 === 0 ? { submitted_by: 'grace' } : {}),
 }));
+
+const OLD_STYLE = { id: 'hep-th/9108002', title: 'An old-style paper', abstract: 'Strings, 1991.', authors: ['Old Author'], categories: ['hep-th'], published: '1991-08-01', upvotes: 4 };
 
 describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
   describe.runIf(available)(`v1 API against its OpenAPI document (${name})`, () => {
@@ -85,7 +88,7 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
 
     beforeAll(async () => {
       replay = await startReplayServer();
-      const seeded = await seededApp({ store: await open(), papers: MARCH, env: { ARXIV_API_URL: `${replay.origin}/api/query` } });
+      const seeded = await seededApp({ store: await open(), papers: [...MARCH, OLD_STYLE], env: { ARXIV_API_URL: `${replay.origin}/api/query` } });
       ({ app, store, community } = seeded);
       doc = (await app.inject({ url: '/api/v1/openapi.json' })).json();
       ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -127,6 +130,7 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
       const stored = (await store.papers.getById('2505.20278'))!;
       expect(p).toMatchObject({ id: '2505.20278', title: stored.title, authors: stored.authors, published: stored.published, upvotes: 1, comments: 0 });
       expect(p.feed_date).toBe((await store.feed.entry('2505.20278'))!.feedDate);
+      expect((await call('get', '/api/v1/papers/hep-th%2F9108002v1')).json()).toMatchObject({ id: 'hep-th/9108002', title: 'An old-style paper', upvotes: 4, links: { abs: 'https://arxiv.org/abs/hep-th/9108002' } });
       const missing = await call('get', '/api/v1/papers/2505.99999');
       expect(missing.json()).toEqual({ statusCode: 404, error: 'Not found', code: 'not_found', message: 'There is no paper 2505.99999 here.' });
       expect((await call('get', '/api/v1/papers/not-an-id')).json().code).toBe('bad_request');
@@ -149,6 +153,13 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
         } while (cursor && pages < 20);
         expect(seen, sort).toEqual(expected);
       }
+      // Only one submitter's papers, paged the same way.
+      const grace = (await store.feed.list({ from: '2024-03-01', to: '2024-03-31', sort: 'upvotes', limit: 1000, offset: 0, submitter: 'grace' })).map((i) => i.paper.id);
+      expect(grace).toHaveLength(4);
+      const g1 = (await call('get', '/api/v1/feed?month=2024-03&submitter=grace&limit=3')).json();
+      const g2 = (await call('get', `/api/v1/feed?month=2024-03&submitter=grace&limit=3&cursor=${g1.next_cursor}`)).json();
+      expect([...g1.data, ...g2.data].map((p: { id: string; submitted_by: string }) => `${p.id}:${p.submitted_by}`)).toEqual(grace.map((id) => `${id}:grace`));
+      expect(g2.next_cursor).toBeNull();
       // The latest day when no period is given.
       const latest = (await call('get', '/api/v1/feed')).json();
       expect(latest.period).toMatchObject({ kind: 'day', key: await store.feed.latestDate() });

@@ -309,6 +309,7 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
           week: Type.Optional(Type.String({ description: 'ISO week YYYY-Www', examples: ['2025-W22'] })),
           month: Type.Optional(Type.String({ description: 'YYYY-MM', examples: ['2025-05'] })),
           sort: Type.Optional(OneOf(['upvotes', 'published', 'trending'], { default: 'upvotes' })),
+          submitter: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only papers submitted by this member (their display name).' })),
           limit: Limit(FEED_MAX_LIMIT, 50),
           cursor: Cursor,
         }),
@@ -332,9 +333,9 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
       const limit = q.limit ?? 50;
       reply.header('Cache-Control', CACHE);
       if (!period) return { period: null, sort: sortName, total: 0, data: [], next_cursor: null };
-      const listing = `feed:${period.kind}:${period.key}:${sort}`;
+      const listing = `feed:${period.kind}:${period.key}:${sort}:${q.submitter ?? ''}`;
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, listing).key;
-      const { items, total } = await deps.feed.listAfter(period, { sort, limit: limit + 1, after });
+      const { items, total } = await deps.feed.listAfter(period, { sort, limit: limit + 1, after, submitter: q.submitter });
       const page = items.slice(0, limit);
       const last = page.at(-1);
       return {
