@@ -1,9 +1,23 @@
 // Progressive enhancement for Paperboy pages; every page works without this file.
-// Copy buttons: <button data-copy-target="ID" hidden> copies the text of #ID. They stay hidden without JavaScript.
+// Copy buttons: <button data-copy-target="ID" hidden> copies the text of #ID (the value of an input). They stay hidden
+// without JavaScript.
 (function () {
   'use strict';
 
+  function isField(el) {
+    return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA';
+  }
+
   function selectAndCopy(el) {
+    if (isField(el)) {
+      el.focus();
+      el.select();
+      try {
+        return document.execCommand('copy');
+      } catch (e) {
+        return false;
+      }
+    }
     var range = document.createRange();
     range.selectNodeContents(el);
     var selection = window.getSelection();
@@ -18,7 +32,7 @@
   }
 
   function copyText(el) {
-    var text = el.textContent || '';
+    var text = (isField(el) ? el.value : el.textContent) || '';
     // navigator.clipboard exists only in secure contexts (https, localhost); fall back to selecting the text.
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text).then(

@@ -1,7 +1,9 @@
 /** The member's own settings page, and the public profile of any member. */
 import type { User } from '../../store/account.repository.js';
+import type { ApiKey } from '../../store/api-key.repository.js';
 import type { MemberProfile } from '../../services/account.service.js';
 import { AFFILIATION_MAX_CHARS, DISPLAY_NAME_MAX_CHARS } from '../../services/account.service.js';
+import { API_KEY_NAME_MAX, MAX_API_KEYS } from '../../services/api-key.service.js';
 import { paperHref } from '../presenters/paper.presenter.js';
 import { useContext } from 'preact/hooks';
 import { ViewerContext } from '../viewer.js';
@@ -14,23 +16,118 @@ export interface AccountDigestModel {
   manageUrl: string;
 }
 
-export function AccountView({
-  user,
-  saved,
-  error,
-  welcome,
-  next,
-  digest,
-}: {
+/** The API keys section: the member's working keys, and what the last action on them did. */
+export interface AccountApiKeysModel {
+  keys: readonly ApiKey[];
+  /** A key just made: its secret, shown on this page only (the page is sent with `Cache-Control: no-store`). */
+  created?: { name: string; secret: string } | undefined;
+  /** Why making or revoking a key was refused. */
+  error?: string | undefined;
+  /** The name typed into the refused form, to put back. */
+  typedName?: string | undefined;
+  revoked?: boolean | undefined;
+}
+
+export interface AccountViewProps {
   user: User;
   saved: boolean;
-  error?: string;
-  welcome?: boolean;
+  error?: string | undefined;
+  welcome?: boolean | undefined;
   next?: string | undefined;
-  digest?: AccountDigestModel | null;
-}) {
+  digest?: AccountDigestModel | null | undefined;
+  apiKeys?: AccountApiKeysModel | undefined;
+}
+
+/** `2025-05-26 14:03 UTC` from an ISO timestamp. */
+function utcMinute(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function ApiKeysSection({ model }: { model: AccountApiKeysModel }) {
+  const { keys, created, error, typedName, revoked } = model;
   return (
-    <Layout title={welcome ? 'Welcome' : 'Your account'}>
+    <section aria-labelledby="api-keys">
+      <h2 id="api-keys">API keys</h2>
+      <p>
+        A personal API key lets your own scripts and tools act as you through the <a href="/api/docs">JSON API</a>: vote, comment, keep reading lists,
+        follow authors and categories, manage your digest. Reading needs no key. Send the key with each request as{' '}
+        <code>Authorization: Bearer pb_…</code>.
+      </p>
+      <p class="muted">
+        A key is shown once, when you make it: we store only a hash of it, so nobody (us included) can show it again. Anyone holding a key can act as you, so
+        revoke one you no longer use or that may have leaked. At most {MAX_API_KEYS} keys at once.
+      </p>
+      {created ? (
+        <div class="notice new-api-key" role="status">
+          <p>
+            <strong>Your new key “{created.name}”.</strong> Copy it now: it will not be shown again.
+          </p>
+          <label for="new-api-key-secret">API key</label>
+          <div class="secret-row">
+            <input id="new-api-key-secret" class="secret-field" type="text" readonly value={created.secret} autocomplete="off" spellcheck={false} aria-describedby="new-api-key-warning" />
+            <button type="button" class="copy-button" data-copy-target="new-api-key-secret" hidden>
+              Copy
+            </button>
+          </div>
+          <p id="new-api-key-warning" class="form-hint">
+            This page is not kept by your browser; once you leave it, the key cannot be read here again. If you lose it, revoke it and make a new one.
+          </p>
+        </div>
+      ) : null}
+      {revoked ? <FormOk>Key revoked. Requests that use it are now refused.</FormOk> : null}
+      <FormError message={error} />
+      <form method="post" action="/account/api-keys#api-keys" class="stacked-form">
+        <CsrfField />
+        <label for="api-key-name">Name of a new key (where you will use it)</label>
+        <input id="api-key-name" name="name" maxlength={API_KEY_NAME_MAX} required value={typedName ?? ''} autocomplete="off" placeholder="e.g. laptop script" />
+        <button type="submit" class="secondary-button">
+          Make a key
+        </button>
+      </form>
+      {keys.length === 0 ? (
+        <p class="muted">You have no API keys.</p>
+      ) : (
+        <table class="log-table api-keys">
+          <caption class="visually-hidden">Your working API keys</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Key</th>
+              <th scope="col">Made</th>
+              <th scope="col">Last used</th>
+              <th scope="col">
+                <span class="visually-hidden">Revoke</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.id} data-key-id={String(k.id)}>
+                <td>{k.name}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>
+                  <time datetime={k.createdAt}>{utcMinute(k.createdAt)}</time>
+                </td>
+                <td>{k.lastUsedAt ? <time datetime={k.lastUsedAt}>{utcMinute(k.lastUsedAt)}</time> : <span class="muted">never</span>}</td>
+                <td>
+                  <PostButton action={`/account/api-keys/${k.id}/revoke`} class="link-button" label={`Revoke the key “${k.name}” (${k.prefix}…)`}>
+                    Revoke
+                  </PostButton>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function AccountView({ user, saved, error, welcome, next, digest, apiKeys }: AccountViewProps) {
+  return (
+    <Layout title={welcome ? 'Welcome' : 'Your account'} scripts={apiKeys?.created ? ['/static/app.js'] : undefined}>
       <section class="form-page">
         <h1>{welcome ? 'Welcome to Paperboy' : 'Your account'}</h1>
         {welcome ? (
@@ -86,6 +183,8 @@ export function AccountView({
           </>
         )}
 
+        {apiKeys ? <ApiKeysSection model={apiKeys} /> : null}
+
         <h2>Sessions</h2>
         <p>Signed in on a computer you no longer use? End every session, on every device (this one too).</p>
         <PostButton action="/account/signout-everywhere" class="secondary-button">
@@ -94,7 +193,7 @@ export function AccountView({
 
         <h2>Delete your account</h2>
         <p>
-          Removes your address, profile, votes and sessions. Your comments are deleted; those with replies stay as “[deleted]” so the thread keeps its
+          Removes your address, profile, votes, sessions and API keys. Your comments are deleted; those with replies stay as “[deleted]” so the thread keeps its
           shape. Papers you submitted stay in the feed without your name. This cannot be undone.
         </p>
         <form method="post" action="/account/delete" class="stacked-form">
