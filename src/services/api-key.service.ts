@@ -6,7 +6,7 @@
 import { API_KEY_PATTERN, type ApiKey, newApiKey } from '../store/api-key.repository.js';
 import type { User } from '../store/account.repository.js';
 import type { Store } from '../store/store.js';
-import { RuleError } from './rule-error.js';
+import { cleanLine, RuleError } from './rule-error.js';
 import { assertCanAct } from './vote.service.js';
 
 /** Working keys a member may hold at once: enough for every script and machine, few enough to review on one page. */
@@ -24,9 +24,9 @@ export class ApiKeyService {
   /** Makes a key; the secret in the answer is the only time anyone sees it. */
   async create(user: User | null, rawName: unknown): Promise<{ key: ApiKey; secret: string }> {
     assertCanAct(user);
-    const name = typeof rawName === 'string' ? rawName.replace(/\s+/g, ' ').trim() : '';
-    if (name === '') throw new RuleError('invalid', 'Name the key after where it will be used, e.g. "laptop script".');
-    if (name.length > API_KEY_NAME_MAX) throw new RuleError('invalid', `A key's name is at most ${API_KEY_NAME_MAX} characters.`);
+    // Control and bidi characters become spaces (cleanLine), as in every other name a member gives.
+    const name = cleanLine(rawName, API_KEY_NAME_MAX, 'A key’s name');
+    if (!name) throw new RuleError('invalid', 'Name the key after where it will be used, e.g. "laptop script".');
     const active = await this.store.apiKeys.activeOf(user.id);
     if (active.length >= MAX_API_KEYS) throw new RuleError('conflict', `You have ${MAX_API_KEYS} keys, the most one member may hold. Revoke one you no longer use first.`);
     const { secret, hash, prefix } = newApiKey();
