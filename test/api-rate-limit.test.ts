@@ -20,6 +20,7 @@ describe('v1 API rate limits under a burst (loopback HTTP)', () => {
   let close: () => Promise<void>;
   let keyA: string;
   let keyB: string;
+  let keyB2: string;
 
   beforeAll(async () => {
     const seeded = await seededApp({
@@ -31,6 +32,7 @@ describe('v1 API rate limits under a burst (loopback HTTP)', () => {
     const bob = await store.accounts.findOrCreateUser('burst-bob@example.org', new Date(Date.now() - 30 * 86_400_000));
     keyA = (await community.apiKeys.create(ada, 'a')).secret;
     keyB = (await community.apiKeys.create(bob, 'b')).secret;
+    keyB2 = (await community.apiKeys.create(bob, 'b2')).secret;
     ({ baseUrl: base, close } = await listen(app));
   });
   afterAll(() => close?.());
@@ -86,6 +88,18 @@ describe('v1 API rate limits under a burst (loopback HTTP)', () => {
     expect((await get('/api/v1/trending?limit=1')).status).toBe(200);
   });
 
+  it('keys that do not work count against the address, so guessing keys is limited too', async () => {
+    await nextWindow();
+    const guess = () => get('/api/v1/trending?limit=1', `pb_${'A'.repeat(43)}`);
+    const rs = await burst(PER_ADDRESS + 4, guess);
+    expect(statuses(rs)).toEqual([...Array(PER_ADDRESS).fill(401), ...Array(4).fill(429)]);
+    const refused = rs.find((r) => r.status === 429)!;
+    expect(refused.headers.get('ratelimit-policy')).toBe(`${PER_ADDRESS};w=${WINDOW_S}`);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // A working key from the same address is not held back by the guesses.
+    expect((await get('/api/v1/me', keyA)).status).toBe(200);
+  });
+
   it('writes with a key have a tighter budget of their own, and recover', async () => {
     await nextWindow();
     const vote = () => fetch(`${base}/api/v1/papers/2505.20278/vote`, { method: 'PUT', headers: { authorization: `Bearer ${keyB}` } });
@@ -93,9 +107,12 @@ describe('v1 API rate limits under a burst (loopback HTTP)', () => {
     expect(statuses(rs)).toEqual([...Array(WRITES_PER_KEY).fill(200), ...Array(4).fill(429)]);
     const refused = rs.find((r) => r.status === 429)!;
     expect(refused.headers.get('ratelimit-policy')).toBe(`${WRITES_PER_KEY};w=${WINDOW_S}`);
-    expect((await refused.json()).message).toContain('Too many writes with this key');
+    expect((await refused.json()).message).toContain('Too many writes from your account');
     // Reads with the same key still pass: only writes are spent.
     expect((await get('/api/v1/me', keyB)).status).toBe(200);
+    // The write budget is the member's: another of their keys does not add to it.
+    const second = await fetch(`${base}/api/v1/papers/2505.20278/vote`, { method: 'PUT', headers: { authorization: `Bearer ${keyB2}` } });
+    expect(second.status).toBe(429);
     await nextWindow();
     expect((await vote()).status).toBe(200);
   });

@@ -230,6 +230,10 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
       expect(similar.data).toHaveLength(3);
       expect(similar.data.map((s: { paper: { id: string } }) => s.paper.id)).not.toContain('2403.90000');
       expect((await call('get', '/api/v1/papers/2403.99998/similar')).statusCode).toBe(404);
+      // Each similar paper is the same object /api/v1/papers/{id} gives (its real feed day and submitter).
+      for (const s of similar.data) expect(s.paper).toEqual((await call('get', `/api/v1/papers/${encodeURIComponent(s.paper.id)}`)).json());
+      const withGrace = (await call('get', '/api/v1/papers/2403.90007/similar?limit=20')).json();
+      expect(withGrace.data.some((x: { paper: { submitted_by: string | null } }) => x.paper.submitted_by === 'grace')).toBe(true);
       const none = (await call('get', '/api/v1/papers/2403.90001/comments')).json();
       expect(none).toEqual({ paper_id: '2403.90001', sort: 'best', count: 0, data: [] });
     });
@@ -268,6 +272,12 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
       const thread = (await call('get', '/api/v1/papers/2403.90002/comments?sort=new')).json();
       expect(thread.data.map((c: { body: string }) => c.body)).toEqual(['Which **graphs**?', 'Citation graphs.']);
       expect((await call('post', '/api/v1/papers/2403.90002/comments', { key: adaKey, body: { body: '' } })).json().errors[0]).toMatchObject({ in: 'body', name: 'body' });
+      // The site's limit of 10 comments a minute per member holds through the API.
+      const eve = await store.accounts.findOrCreateUser(`eve-${name}@example.org`, new Date(Date.now() - 30 * 86_400_000));
+      const eveKey = (await community.apiKeys.create(eve, 'eve')).secret;
+      const answers: number[] = [];
+      for (let i = 0; i < 11; i++) answers.push((await call('post', '/api/v1/papers/2403.90006/comments', { key: eveKey, body: { body: `Note ${i}` } })).statusCode);
+      expect(answers).toEqual([...Array(10).fill(201), 429]);
     });
 
     it('reading lists with a key: make, fill, rename, publish, read, empty and delete', async () => {
@@ -287,6 +297,13 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
       expect((await call('delete', `/api/v1/lists/${id}/papers/2403.90003`, { key: adaKey })).json().papers.map((p: { id: string }) => p.id)).toEqual(['2403.90004']);
       expect((await call('get', '/api/v1/me/lists', { key: adaKey })).json().data.map((l: { name: string }) => l.name)).toContain('Keyset reading group');
       expect((await call('patch', `/api/v1/lists/${id}`, { key: adaKey, body: {} })).statusCode).toBe(400);
+      // JSON bodies are taken as typed: a number is not a name, a string is not a boolean.
+      expect((await call('post', '/api/v1/lists', { key: adaKey, body: { name: 123 } })).json().errors[0]).toMatchObject({ in: 'body', name: 'name' });
+      expect((await call('patch', `/api/v1/lists/${id}`, { key: adaKey, body: { public: 'true' } })).statusCode).toBe(400);
+      // Too long a description is refused before the list is made (no half-made list left behind).
+      const before = (await store.readingLists.ofUser(ada.id)).length;
+      expect((await call('post', '/api/v1/lists', { key: adaKey, body: { name: 'half made', description: 'x'.repeat(600) } })).statusCode).toBe(400);
+      expect((await store.readingLists.ofUser(ada.id)).length).toBe(before);
       expect((await call('delete', `/api/v1/lists/${id}`, { key: adaKey })).statusCode).toBe(204);
       expect((await call('get', `/api/v1/lists/${id}`, { key: adaKey })).statusCode).toBe(404);
     });
@@ -329,6 +346,67 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
       expect((await call('post', '/api/papers/index', { key: adaKey, body: { arxivId: 'nonsense' } })).statusCode).toBe(400);
       // The paper is readable through the Hugging Face-compatible call too.
       expect((await app.inject({ url: '/api/papers/1707.08567' })).statusCode).toBe(200);
+    });
+
+    it('a member at the list limit hears 409 (a conflict to resolve), not 429 (wait and retry)', async () => {
+      const carl = await store.accounts.findOrCreateUser(`carl-${name}@example.org`, new Date(Date.now() - 30 * 86_400_000));
+      const carlKey = (await community.apiKeys.create(carl, 'carl')).secret;
+      for (let i = 0; i < 100; i++) await community.readingLists.create(carl, `List ${i}`);
+      const full = await call('post', '/api/v1/lists', { key: carlKey, body: { name: 'One too many' } });
+      expect(full.statusCode).toBe(409);
+      expect(full.json()).toMatchObject({ code: 'conflict', message: 'You can keep 100 lists; delete one first.' });
+    });
+
+    it('hostile input never gives a 5xx, and every refusal is one the document lists', async () => {
+      const cursor = (body: object) => Buffer.from(JSON.stringify(body)).toString('base64url');
+      const values = ['Infinity', '-Infinity', '1e400', '-1', '0', '2147483648', '1.5', '%00', 'a%00b', '', '%20', 'x'.repeat(1200), 'hep-th%2F%2F', '__proto__', '[]', 'true'];
+      const cursors = [
+        cursor({ l: 'feed:month:2024-03:upvotes:', k: { values: ['abc', '2024-03-01', '2024-03-01'], id: 'x' } }),
+        cursor({ l: 'feed:month:2024-03:upvotes:', k: { values: [3000000000, '2024-03-01', '2024-03-01'], id: 'x' } }),
+        cursor({ l: 'feed:month:2024-03:upvotes:', k: { values: [1.5, '2024-03-01', '2024-03-01'], id: "' or 1=1 --" } }),
+        cursor({ l: 'trending', k: { values: ['zz', 1, '2024'], id: 'x' } }),
+        cursor({ l: 'trending', k: { values: [1e308, 1, '2024-01-01'], id: '2403.90000' } }),
+        cursor({ l: 'trending', o: -1 }),
+      ];
+      const urls: Array<[Method, string, unknown?]> = [];
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops) as Array<[Method, { parameters?: Array<{ in: string; name: string }> }]>) {
+          const params = op.parameters ?? [];
+          const concrete = (v: string) => path.replace(/\{id\}/, path.includes('/lists/') ? '1' : '2403.90000').replace(/\{paperId\}/, '2403.90000').replace(/\{[^}]+\}/g, v);
+          for (const v of values) {
+            for (const p of params) {
+              if (p.in === 'path' && v !== '') urls.push([method, path.replace(`{${p.name}}`, v).replace(/\{id\}/, '1').replace(/\{paperId\}/, '2403.90000')]);
+              if (p.in === 'query') urls.push([method, `${concrete(v)}?q=march&${p.name}=${v}`]);
+            }
+          }
+          if (params.some((p) => p.name === 'cursor')) for (const c of cursors) urls.push([method, `${concrete('x')}?q=march&month=2024-03&cursor=${c}`]);
+          if (method !== 'get' && method !== 'delete') {
+            for (const body of [{}, { name: 'x', body: 'a\u0000b', parent_id: 2147483648 }, { name: 123, kind: 'author', value: ['a'] }, { frequency: 'daily', keywords: 5 }, { arxivId: 'x'.repeat(301) }, { parent_id: 1e308, body: 'hi' }, [], 'text']) {
+              urls.push([method, concrete('1'), body]);
+            }
+          }
+        }
+      }
+      const statuses = new Map<number, number>();
+      for (const [method, url, body] of urls) {
+        for (const key of [undefined, bobKey]) {
+          const res = await call(method, url, { key, body });
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+          if (res.statusCode >= 500) throw new Error(`${method.toUpperCase()} ${url} ${JSON.stringify(body)} → ${res.statusCode}: ${res.body.slice(0, 300)}`);
+        }
+      }
+      expect(urls.length).toBeGreaterThan(500);
+      expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
+    });
+
+    it('fetching papers from arXiv is limited per member (10 an hour); papers already here are not counted', async () => {
+      const dee = await store.accounts.findOrCreateUser(`dee-${name}@example.org`, new Date(Date.now() - 30 * 86_400_000));
+      const deeKey = (await community.apiKeys.create(dee, 'dee')).secret;
+      for (let i = 0; i < 3; i++) expect((await call('post', '/api/papers/index', { key: deeKey, body: { arxivId: '2505.20278' } })).statusCode).toBe(200);
+      const answers: number[] = [];
+      for (let i = 0; i < 11; i++) answers.push((await call('post', '/api/papers/index', { key: deeKey, body: { arxivId: `2403.8${String(i).padStart(4, '0')}` } })).statusCode);
+      expect(answers.slice(0, 10).every((s) => s !== 429)).toBe(true);
+      expect(answers[10]).toBe(429);
     });
 
     it('every operation in the document was exercised with a success and validated', () => {

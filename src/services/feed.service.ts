@@ -1,6 +1,6 @@
 /** Read side of the daily feed and paper pages: what the web pages, the JSON API and feeds present. */
 import type { Period } from '../domain/period.js';
-import type { FeedEntryView, FeedItem, FeedKey, FeedSort } from '../store/feed.repository.js';
+import type { FeedEntryView, FeedItem, FeedKey, FeedSort, FeedState } from '../store/feed.repository.js';
 import type { PaperRecord } from '../store/paper.repository.js';
 import type { Store } from '../store/store.js';
 
@@ -42,6 +42,11 @@ export class FeedService {
   /** Every visible paper by trending score, after a keyset position. */
   trendingAfter(limit: number, after?: FeedKey): Promise<FeedItem[]> {
     return this.store.feed.listTrendingAll(limit, 0, after);
+  }
+
+  /** The feed state (day, submitter, counts) of each of these papers that is in the feed. */
+  states(ids: readonly string[]): Promise<Map<string, FeedState>> {
+    return this.store.feed.states(ids);
   }
 
   /** The latest day with papers; null when the feed is empty. */

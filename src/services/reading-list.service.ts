@@ -49,7 +49,7 @@ export class ReadingListService {
     assertCanAct(user);
     const name = cleanLine(rawName, LIST_NAME_MAX_CHARS, 'The list name');
     if (!name) throw new RuleError('invalid', 'Give the list a name.');
-    if ((await this.store.readingLists.ofUser(user.id)).length >= LISTS_PER_MEMBER) throw new RuleError('limit', `You can keep ${LISTS_PER_MEMBER} lists; delete one first.`);
+    if ((await this.store.readingLists.ofUser(user.id)).length >= LISTS_PER_MEMBER) throw new RuleError('conflict', `You can keep ${LISTS_PER_MEMBER} lists; delete one first.`);
     return this.store.readingLists.create(user.id, name, this.now());
   }
 
@@ -97,7 +97,7 @@ export class ReadingListService {
   async add(user: User | null, listId: number, paperId: string): Promise<boolean> {
     const list = await this.owned(user, listId);
     if (!(await this.store.papers.getById(paperId))) throw new RuleError('not-found', `There is no paper ${paperId} here.`);
-    if (list.size >= PAPERS_PER_LIST) throw new RuleError('limit', `A list holds at most ${PAPERS_PER_LIST} papers.`);
+    if (list.size >= PAPERS_PER_LIST) throw new RuleError('conflict', `A list holds at most ${PAPERS_PER_LIST} papers.`);
     return this.store.readingLists.add(listId, paperId, this.now());
   }
 

@@ -71,6 +71,13 @@ const SORT_COLUMNS = {
   publishedAt: ['papers.published', 'feed_entries.feed_date', 'feed_entries.upvotes'],
 } as const;
 
+/** What each sort column holds, so a key from outside (a cursor) can be checked before it reaches SQL. */
+export const SORT_KINDS: Record<FeedSort, readonly ['int' | 'num' | 'date', 'int' | 'num' | 'date', 'int' | 'num' | 'date']> = {
+  upvotes: ['int', 'date', 'date'],
+  trending: ['num', 'int', 'date'],
+  publishedAt: ['date', 'date', 'int'],
+};
+
 /** The key of an item in a ranking (what a cursor carries). */
 export function feedKey(item: FeedItem, sort: FeedSort): FeedKey {
   const v = { 'feed_entries.upvotes': item.upvotes, 'feed_entries.feed_date': item.feedDate, 'papers.published': item.paper.published, 'feed_entries.trending_score': item.trendingScore ?? 0 };

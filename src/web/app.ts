@@ -216,7 +216,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       const text = fields.map((f) => (f.name ? `${f.name} ${f.message}` : `the ${f.in} ${f.message}`)).join('; ');
       return sendProblem(req, reply, 400, 'Bad request', `${text}.`, fields);
     }
-    if (status && status >= 400 && status < 500) return sendProblem(req, reply, status, status === 429 ? 'Too many requests' : 'Bad request', message);
+    if (status && status >= 400 && status < 500) {
+      const titles: Record<number, string> = { 404: 'Not found', 405: 'Method not allowed', 406: 'Not acceptable', 413: 'Too large', 415: 'Unsupported media type', 429: 'Too many requests' };
+      return sendProblem(req, reply, status, titles[status] ?? 'Bad request', message);
+    }
     req.log.error({ err }, 'request failed');
     return sendProblem(req, reply, 500, 'Server error', 'Something went wrong on our side. Try again in a moment.');
   });

@@ -3,7 +3,7 @@
  * what the listing was, so it cannot be replayed against another listing by mistake. base64url JSON: opaque to
  * clients by contract, readable when debugging.
  */
-import type { FeedKey } from '../../store/feed.repository.js';
+import { type FeedKey, type FeedSort, SORT_KINDS } from '../../store/feed.repository.js';
 import { badRequest } from '../errors.js';
 
 interface CursorBody {
@@ -19,10 +19,18 @@ export function encodeCursor(listing: string, pos: { key: FeedKey } | { offset: 
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-const isValue = (v: unknown) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 100);
+/** A value of the kind its sort column holds (a 32-bit count, a finite score, a YYYY-MM-DD day). */
+function isValue(kind: 'int' | 'num' | 'date', v: unknown): boolean {
+  if (kind === 'int') return Number.isSafeInteger(v) && Math.abs(v as number) <= 2_147_483_647;
+  if (kind === 'num') return typeof v === 'number' && Number.isFinite(v);
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v);
+}
 
-/** Reads a cursor given for `listing`; a malformed one, or one from another listing, is a 400 that says so. */
-export function decodeCursor(raw: string, listing: string): { key?: FeedKey; offset?: number } {
+/**
+ * Reads a cursor given for `listing` (whose keys rank by `sort`); a malformed one, one from another listing, or a key
+ * whose values are not what the sort's columns hold, is a 400 that says so.
+ */
+export function decodeCursor(raw: string, listing: string, sort?: FeedSort): { key?: FeedKey; offset?: number } {
   let body: Partial<CursorBody> | null = null;
   try {
     body = raw.length <= 1000 ? (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Partial<CursorBody>) : null;
@@ -33,7 +41,8 @@ export function decodeCursor(raw: string, listing: string): { key?: FeedKey; off
   if (body.l !== listing) throw badRequest('cursor belongs to another listing (other filters, period or sort); start again without a cursor.');
   const k = body.k;
   if (k !== undefined) {
-    if (!k || !Array.isArray(k.values) || k.values.length !== 3 || !k.values.every(isValue) || typeof k.id !== 'string' || k.id.length > 100) {
+    const kinds = sort ? SORT_KINDS[sort] : null;
+    if (!kinds || !k || !Array.isArray(k.values) || k.values.length !== 3 || !k.values.every((v, i) => isValue(kinds[i]!, v)) || typeof k.id !== 'string' || !/^[A-Za-z0-9./-]{1,100}$/.test(k.id)) {
       throw badRequest('cursor is damaged; pass next_cursor from a previous page unchanged.');
     }
     return { key: { values: k.values as FeedKey['values'], id: k.id } };

@@ -208,8 +208,12 @@ export const HfPaperSchema = Type.Object(
 /** Registered on the API scope in this order (later ones refer to earlier ones). */
 export const SHARED_SCHEMAS = [ErrorSchema, PaperSchema, SimilarPaperSchema, PeriodSchema, FeedPageSchema, PaperListSchema, SearchPageSchema, CommentSchema, CommentListSchema, VoteSchema, ReadingListSchema, MeSchema, FollowsSchema, SubscriptionSchema, HfPaperSchema, ForYouSchema];
 
-/** Error responses a route may give, each in the shared Error shape. */
-export function errors(...codes: number[]): Record<number, TSchema> {
+/**
+ * Error responses a route may give, each in the shared Error shape. Every route may answer 400 (input no database
+ * takes), 401 (an Authorization header with a key that does not work) and 429 (limits), so those are always listed.
+ */
+export function errors(...given: number[]): Record<number, TSchema> {
+  const codes = [...new Set([400, 401, ...given, 429])].sort((a, b) => a - b);
   const out: Record<number, TSchema> = {};
   const what: Record<number, string> = {
     400: 'Invalid input: the message says which parameter and why',
@@ -217,6 +221,8 @@ export function errors(...codes: number[]): Record<number, TSchema> {
     403: 'Not allowed (a suspended account, or another member’s list)',
     404: 'Not found',
     409: 'Conflict with what exists (a limit on how many)',
+    413: 'The body is too large',
+    415: 'The body is not JSON',
     429: 'Rate limited: wait Retry-After seconds',
     503: 'This server runs without that feature',
   };

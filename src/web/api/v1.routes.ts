@@ -13,11 +13,15 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
 import { Type } from 'typebox';
 import { parsePaperId } from '../../domain/arxiv-id.js';
 import { dayPeriod, monthPeriod, type Period, weekPeriod } from '../../domain/period.js';
 import { type CommentNode } from '../../services/comment.service.js';
 import { parseFollowKind } from '../../services/interest.service.js';
+import { LIST_DESCRIPTION_MAX_CHARS, LIST_NAME_MAX_CHARS } from '../../services/reading-list.service.js';
+import { COMMUNITY_RATES } from '../routes/community.routes.js';
 import type { ApiKey } from '../../store/api-key.repository.js';
 import { memberName, type User } from '../../store/account.repository.js';
 import { feedKey, type FeedItem, type FeedSort, type FeedState } from '../../store/feed.repository.js';
@@ -59,7 +63,9 @@ const BEARER = [{ apiKey: [] as string[] }];
 const Limit = (max: number, def: number) => Type.Optional(Type.Integer({ minimum: 1, maximum: max, default: def, description: `Items per page, 1 to ${max}.` }));
 const Cursor = Type.Optional(Type.String({ maxLength: 1000, description: 'next_cursor from the previous page.' }));
 const IdParams = Type.Object({ id: Type.String({ maxLength: 200, description: 'arXiv id, with or without version. Old-style ids keep their slash encoded: hep-th%2F9108002.' }) });
-const ListParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'Reading list id.' }) });
+/** Ids are 32-bit integer keys on PostgreSQL. */
+const MAX_ID = 2_147_483_647;
+const ListParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Reading list id.' }) });
 
 /** A paper in the API's shape. */
 export function presentPaper(p: PaperRecord, state: Pick<FeedState, 'feedDate' | 'submittedBy' | 'upvotes' | 'numComments'> | null | undefined) {
@@ -121,6 +127,13 @@ function paperId(raw: string): string {
   return parsed.id;
 }
 
+/** A 429 in the API's shape, with Retry-After. */
+function refuse(reply: FastifyReply, v: { max: number; ttlInSeconds: number; windowMs: number }, what: string): never {
+  const wait = Math.max(1, v.ttlInSeconds);
+  reply.header('Retry-After', wait);
+  throw new HttpProblem(429, 'Too many requests', `Too many ${what}: at most ${v.max} ${v.windowMs === 60_000 ? 'a minute' : `per ${humanWindow(v.windowMs)}`}. Wait ${wait} seconds and try again.`);
+}
+
 /** Sets the rate-limit headers of one limiter's verdict (IETF httpapi draft: the combined field and the older three). */
 function limitHeaders(reply: FastifyReply, v: { max: number; remaining: number; ttlInSeconds: number }, windowMs: number) {
   const reset = Math.max(0, v.ttlInSeconds);
@@ -129,6 +142,9 @@ function limitHeaders(reply: FastifyReply, v: { max: number; remaining: number; 
   reply.header('RateLimit-Limit', v.max).header('RateLimit-Remaining', v.remaining).header('RateLimit-Reset', reset);
 }
 
+// ajv-formats is CommonJS; under ESM its function sits on `default`.
+const addFormats = ((addFormatsPlugin as unknown as { default?: unknown }).default ?? addFormatsPlugin) as (a: Ajv) => Ajv;
+
 /** Escaped text with the index's match markers turned into <mark> elements. */
 export function markedToHtml(marked: string): string {
   return escapeHtml(marked).split(MARK_START).join('<mark>').split(MARK_END).join('</mark>');
@@ -136,6 +152,7 @@ export function markedToHtml(marked: string): string {
 
 type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
 interface Verdict {
+  windowMs: number;
   max: number;
   remaining: number;
   ttlInSeconds: number;
@@ -145,28 +162,66 @@ interface Verdict {
 /** One limiter's verdict on a request (the allow-list case, unused here, counts as unlimited). */
 async function check(limiter: Limiter, req: FastifyRequest): Promise<Verdict> {
   const v = await limiter(req);
-  if (!('max' in v)) return { max: Number.MAX_SAFE_INTEGER, remaining: Number.MAX_SAFE_INTEGER, ttlInSeconds: 0, isExceeded: false };
-  return { max: v.max, remaining: v.remaining, ttlInSeconds: v.ttlInSeconds, isExceeded: v.isExceeded };
+  if (!('max' in v)) return { windowMs: 60_000, max: Number.MAX_SAFE_INTEGER, remaining: Number.MAX_SAFE_INTEGER, ttlInSeconds: 0, isExceeded: false };
+  return { windowMs: v.timeWindow, max: v.max, remaining: v.remaining, ttlInSeconds: v.ttlInSeconds, isExceeded: v.isExceeded };
+}
+
+function humanWindow(ms: number): string {
+  if (ms === 60_000) return 'minute';
+  if (ms === 3_600_000) return 'hour';
+  return `${Math.round(ms / 1000)} seconds`;
 }
 
 export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: ApiLimits = DEFAULT_API_LIMITS): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  // Query strings and paths are text, so their numbers and booleans are coerced; JSON bodies have types of their own
+  // and are taken as sent ({"name": 123} is refused, not turned into "123").
+  const ajvFor = (coerceTypes: false | 'array') => addFormats(new Ajv({ coerceTypes, useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
+  const [ajvBody, ajvText] = [ajvFor(false), ajvFor('array')];
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvText).compile(schema));
   for (const s of SHARED_SCHEMAS) app.addSchema(s);
+  // Routes that take a body may also refuse one that is too large (413) or of a type they do not read (415).
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const response = route.schema?.response as Record<number, unknown> | undefined;
+    if (response && methods.some((m) => m !== 'GET' && m !== 'HEAD')) Object.assign(response, errors(413, 415));
+  });
   const community = deps.community;
   app.decorateRequest('apiKey', null);
 
   const WINDOW_MS = limits.windowMs ?? 60_000;
   const byAddress = app.createRateLimit({ max: limits.perAddress, timeWindow: WINDOW_MS, keyGenerator: (req) => `v1:ip:${req.ip}` });
   const byKey = app.createRateLimit({ max: limits.perKey, timeWindow: WINDOW_MS, keyGenerator: (req) => `v1:key:${req.apiKey?.key.id}` });
-  const writesByKey = app.createRateLimit({ max: limits.writesPerKey, timeWindow: WINDOW_MS, keyGenerator: (req) => `v1:write:${req.apiKey?.key.id}` });
+  // Writes count per member, not per key: more keys must not mean more writes.
+  const writesByMember = app.createRateLimit({ max: limits.writesPerKey, timeWindow: WINDOW_MS, keyGenerator: (req) => `v1:write:u${req.apiKey?.user.id}` });
+  // The site's own limits per member on votes and comments hold through the API too.
+  const perAction = {
+    vote: app.createRateLimit({ ...COMMUNITY_RATES.vote, keyGenerator: (req) => `v1:vote:u${req.apiKey?.user.id}` }),
+    comment: app.createRateLimit({ ...COMMUNITY_RATES.comment, keyGenerator: (req) => `v1:comment:u${req.apiKey?.user.id}` }),
+    // Indexing asks arXiv, through the one client every member's submissions share (one request every 3 s):
+    // a member may fetch 10 papers an hour, and the whole site 60.
+    index: app.createRateLimit({ max: 10, timeWindow: 3_600_000, keyGenerator: (req) => `v1:index:u${req.apiKey?.user.id}` }),
+    indexAll: app.createRateLimit({ max: 60, timeWindow: 3_600_000, keyGenerator: () => 'v1:index:all' }),
+  };
+  /** Spends one unit of a per-action limit; a 429 in the API's shape when it is used up. */
+  async function spend(limiter: Limiter, req: FastifyRequest, reply: FastifyReply, what: string) {
+    const v = await check(limiter, req);
+    if (!v.isExceeded) return;
+    reply.header('Retry-After', Math.max(1, v.ttlInSeconds));
+    throw new HttpProblem(429, 'Too many requests', `Too many ${what}: at most ${v.max} per ${humanWindow(v.windowMs)}. Wait ${Math.max(1, v.ttlInSeconds)} seconds and try again.`);
+  }
 
-  // Who is asking, then whether they may: a bad key is refused before it counts against anything.
+  // Who is asking, then whether they may. A key that does not work counts against the address's anonymous budget, so
+  // guessing keys is limited like any anonymous traffic.
   app.addHook('onRequest', async (req, reply) => {
     const auth = req.headers.authorization;
     if (auth !== undefined) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
       const found = m && community ? await community.apiKeys.authenticate(m[1]!) : null;
       if (!found) {
+        const v = await check(byAddress, req);
+        limitHeaders(reply, v, WINDOW_MS);
+        if (v.isExceeded) refuse(reply, v, 'requests from your address without a working key');
         reply.header('WWW-Authenticate', 'Bearer error="invalid_token"');
         throw new HttpProblem(401, 'Unauthorized', 'This API key is not valid: it was revoked, mistyped, or its account is suspended. Make a new one on your account page (/account).');
       }
@@ -174,14 +229,31 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
     }
     const write = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
     const verdicts = [await check(req.apiKey ? byKey : byAddress, req)];
-    if (write && req.apiKey) verdicts.push(await check(writesByKey, req));
+    if (write && req.apiKey) verdicts.push(await check(writesByMember, req));
     // Report the tightest limit; refuse on any exceeded one.
     const shown = verdicts.find((v) => v.isExceeded) ?? verdicts.reduce((a, b) => (b.remaining < a.remaining ? b : a));
     limitHeaders(reply, shown, WINDOW_MS);
     if (shown.isExceeded) {
-      reply.header('Retry-After', Math.max(1, shown.ttlInSeconds));
-      const what = req.apiKey ? (verdicts.length > 1 && shown === verdicts[1] ? 'writes with this key' : 'requests with this key') : 'requests from your address without a key';
-      throw new HttpProblem(429, 'Too many requests', `Too many ${what}: at most ${shown.max} ${WINDOW_MS === 60_000 ? 'a minute' : `per ${Math.round(WINDOW_MS / 1000)} seconds`}. Wait ${Math.max(1, shown.ttlInSeconds)} seconds and try again.`);
+      refuse(reply, shown, req.apiKey ? (verdicts.length > 1 && shown === verdicts[1] ? 'writes from your account' : 'requests with this key') : 'requests from your address without a key');
+    }
+  });
+
+  // Input that passed the schemas but that no database takes: numbers that are not finite ("Infinity", "1e400"
+  // coerce to them) and NUL characters (PostgreSQL text cannot hold one).
+  app.addHook('preHandler', async (req) => {
+    const bad = (v: unknown, depth: number): string | null => {
+      if (typeof v === 'number') return Number.isFinite(v) ? null : 'must be a finite number';
+      if (typeof v === 'string') return v.includes('\u0000') ? 'must not contain a NUL character' : null;
+      if (depth > 4 || v === null || typeof v !== 'object') return null;
+      for (const [k, x] of Object.entries(v)) {
+        const why = bad(x, depth + 1);
+        if (why) return depth === 0 ? `${k} ${why}` : why;
+      }
+      return null;
+    };
+    for (const part of [req.query, req.params, req.body]) {
+      const why = bad(part, 0);
+      if (why) throw badRequest(`${why}.`);
     }
   });
 
@@ -228,7 +300,8 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
       const hits = await deps.search.similar(id, req.query.limit ?? 10);
       if (!hits) throw notFound(`There is no paper ${id} here.`);
       reply.header('Cache-Control', CACHE);
-      return { data: hits.map((h) => ({ paper: presentPaper(h.paper, { feedDate: h.feedDate ?? '', submittedBy: null, upvotes: h.upvotes, numComments: h.numComments }), score: h.score, reason: h.reason })) };
+      const states = await deps.feed.states(hits.map((h) => h.paper.id));
+      return { data: hits.map((h) => ({ paper: presentPaper(h.paper, states.get(h.paper.id)), score: h.score, reason: h.reason })) };
     },
   );
 
@@ -266,13 +339,14 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
         operationId: 'addComment',
         security: BEARER,
         params: IdParams,
-        body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 10_000, description: 'Markdown; math in $…$.' }), parent_id: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 10_000, description: 'Markdown; math in $…$.' }), parent_id: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID })) }),
         response: { 201: Type.Ref('Comment'), ...errors(400, 401, 403, 404, 429) },
       },
     },
     async (req, reply) => {
       const { user, c } = member(req);
       const id = paperId(req.params.id);
+      await spend(perAction.comment, req, reply, 'comments from your account');
       const commentId = await c.comments.add(user, id, { body: req.body.body, parentId: req.body.parent_id });
       const made = flattenComments(await c.comments.thread(id, user, 'new')).find((x) => x.id === commentId);
       return reply.code(201).header('Location', `/api/v1/papers/${encodeURIComponent(id)}/comments`).send(made);
@@ -280,15 +354,17 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
   );
 
   const VoteRoute = { tags: ['votes'], security: BEARER, params: IdParams, response: { 200: Type.Ref('Vote'), ...errors(400, 401, 403, 404, 429) } };
-  app.put('/api/v1/papers/:id/vote', { config: noGlobalLimit, schema: { ...VoteRoute, summary: 'Upvote a paper (idempotent)', operationId: 'upvote' } }, async (req) => {
+  app.put('/api/v1/papers/:id/vote', { config: noGlobalLimit, schema: { ...VoteRoute, summary: 'Upvote a paper (idempotent)', operationId: 'upvote' } }, async (req, reply) => {
     const { user, c } = member(req);
     const id = paperId(req.params.id);
+    await spend(perAction.vote, req, reply, 'votes from your account');
     const r = await c.votes.votePaper(user, id, true);
     return { paper_id: id, upvoted: r.upvoted, upvotes: r.upvotes };
   });
-  app.delete('/api/v1/papers/:id/vote', { config: noGlobalLimit, schema: { ...VoteRoute, summary: 'Withdraw an upvote (idempotent)', operationId: 'withdrawUpvote' } }, async (req) => {
+  app.delete('/api/v1/papers/:id/vote', { config: noGlobalLimit, schema: { ...VoteRoute, summary: 'Withdraw an upvote (idempotent)', operationId: 'withdrawUpvote' } }, async (req, reply) => {
     const { user, c } = member(req);
     const id = paperId(req.params.id);
+    await spend(perAction.vote, req, reply, 'votes from your account');
     const r = await c.votes.votePaper(user, id, false);
     return { paper_id: id, upvoted: r.upvoted, upvotes: r.upvotes };
   });
@@ -309,7 +385,7 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
           week: Type.Optional(Type.String({ description: 'ISO week YYYY-Www', examples: ['2025-W22'] })),
           month: Type.Optional(Type.String({ description: 'YYYY-MM', examples: ['2025-05'] })),
           sort: Type.Optional(OneOf(['upvotes', 'published', 'trending'], { default: 'upvotes' })),
-          submitter: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only papers submitted by this member (their display name).' })),
+          submitter: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001f]+$', description: 'Only papers submitted by this member (their display name).' })),
           limit: Limit(FEED_MAX_LIMIT, 50),
           cursor: Cursor,
         }),
@@ -334,7 +410,7 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
       reply.header('Cache-Control', CACHE);
       if (!period) return { period: null, sort: sortName, total: 0, data: [], next_cursor: null };
       const listing = `feed:${period.kind}:${period.key}:${sort}:${q.submitter ?? ''}`;
-      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, listing).key;
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, listing, sort).key;
       const { items, total } = await deps.feed.listAfter(period, { sort, limit: limit + 1, after, submitter: q.submitter });
       const page = items.slice(0, limit);
       const last = page.at(-1);
@@ -362,7 +438,7 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
     },
     async (req, reply) => {
       const limit = req.query.limit ?? 30;
-      const after = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor, 'trending').key;
+      const after = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor, 'trending', 'trending').key;
       const items = await deps.feed.trendingAfter(limit + 1, after);
       const page = items.slice(0, limit);
       const last = page.at(-1);
@@ -468,6 +544,8 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
         summary: 'A reading list with its papers',
         description: 'Public lists are anyone’s to read; a private list only with its owner’s key. Unknown and private lists answer the same 404.',
         operationId: 'getList',
+        // A key is optional: it lets the owner read their private list.
+        security: [{}, { apiKey: [] }],
         params: ListParams,
         response: { 200: Type.Ref('ReadingList'), ...errors(400, 404, 429) },
       },
@@ -491,8 +569,8 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
   );
 
   const ListBody = {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    name: Type.String({ minLength: 1, maxLength: LIST_NAME_MAX_CHARS }),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: LIST_DESCRIPTION_MAX_CHARS }), Type.Null()])),
     public: Type.Optional(Type.Boolean()),
   };
   app.post(
@@ -551,7 +629,7 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
     },
   );
 
-  const ListPaperParams = Type.Object({ id: Type.Integer({ minimum: 1 }), paperId: Type.String({ maxLength: 200, description: 'arXiv id (old-style ids with %2F).' }) });
+  const ListPaperParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: MAX_ID }), paperId: Type.String({ maxLength: 200, description: 'arXiv id (old-style ids with %2F).' }) });
   app.put(
     '/api/v1/lists/:id/papers/:paperId',
     {
@@ -597,6 +675,12 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
     },
     async (req, reply) => {
       const { user } = member(req);
+      const known = parsePaperId(req.body.arxivId.trim());
+      if (known && !(await deps.feed.paper(known.id))) {
+        // Only fetching from arXiv is limited; answering for a paper already here costs nothing.
+        await spend(perAction.index, req, reply, 'papers indexed from arXiv by your account');
+        await spend(perAction.indexAll, req, reply, 'papers indexed from arXiv on this site');
+      }
       const { paperId: id, created } = await c.submissions.index(user, req.body.arxivId);
       const view = await deps.feed.paper(id);
       if (!view) throw notFound(`There is no paper ${id} here.`);
