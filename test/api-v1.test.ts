@@ -348,6 +348,18 @@ describe.each(dialects)('v1 API on $name', ({ name, available, open }) => {
       expect((await app.inject({ url: '/api/papers/1707.08567' })).statusCode).toBe(200);
     });
 
+    it('the Hugging Face-compatible calls are in the document, and answer as it says', async () => {
+      const month = (await call('get', '/api/daily_papers?month=2024-03&limit=5&sort=trending')).json();
+      expect(month.map((i: { paper: { id: string } }) => i.paper.id)).toEqual((await store.feed.list({ from: '2024-03-01', to: '2024-03-31', sort: 'trending', limit: 5, offset: 0 })).map((i) => i.paper.id));
+      expect((await call('get', '/api/papers/search?q=march%20diffusion&limit=3')).json()).toHaveLength(3);
+      expect((await call('get', '/api/papers/2403.90000')).json()).toMatchObject({ id: '2403.90000', submittedOnDailyBy: { user: 'grace' } });
+      expect((await call('get', '/api/papers/hep-th%2F9108002')).json().id).toBe('hep-th/9108002');
+      expect((await app.inject({ url: '/api/papers/hep-th/9108002' })).json().id).toBe('hep-th/9108002');
+      expect((await call('get', '/api/papers/2403.90000/similar?limit=2')).json()).toHaveLength(2);
+      expect((await call('get', '/api/papers/2403.90002/comments')).json()).toMatchObject({ paperId: '2403.90002', sort: 'best' });
+      expect((await call('get', '/api/daily_papers?date=2025-02-30')).headers['x-error-message']).toContain('real calendar day');
+    });
+
     it('a member at the list limit hears 409 (a conflict to resolve), not 429 (wait and retry)', async () => {
       const carl = await store.accounts.findOrCreateUser(`carl-${name}@example.org`, new Date(Date.now() - 30 * 86_400_000));
       const carlKey = (await community.apiKeys.create(carl, 'carl')).secret;

@@ -31,6 +31,7 @@ import { feedRoutes } from './routes/feeds.routes.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { registerApiDocs } from './api/openapi.js';
+import { SHARED_SCHEMAS } from './api/schemas.js';
 import { type ApiLimits, v1Routes } from './api/v1.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { installSessions, viewerUser } from './session.js';
@@ -189,6 +190,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   // Before any route: the OpenAPI document is generated from the routes' schemas as they are added.
   await registerApiDocs(app);
+  // The API's shared schemas (Paper, Error…), which the v1 and the Hugging Face-compatible routes refer to.
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   await app.register(fastifyStatic, { root: path.join(here, 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
   await app.register(fastifyStatic, { root: katexDist, prefix: '/static/katex/', maxAge: '7d', decorateReply: false });
 

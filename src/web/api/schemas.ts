@@ -205,8 +205,63 @@ export const HfPaperSchema = Type.Object(
   { $id: 'HfPaper' },
 );
 
-/** Registered on the API scope in this order (later ones refer to earlier ones). */
-export const SHARED_SCHEMAS = [ErrorSchema, PaperSchema, SimilarPaperSchema, PeriodSchema, FeedPageSchema, PaperListSchema, SearchPageSchema, CommentSchema, CommentListSchema, VoteSchema, ReadingListSchema, MeSchema, FollowsSchema, SubscriptionSchema, HfPaperSchema, ForYouSchema];
+/** One element of Hugging Face's `GET /api/daily_papers` and `GET /api/papers/search`. */
+export const HfDailyItemSchema = Type.Object(
+  {
+    paper: ref('HfPaper'),
+    publishedAt: Type.String({ format: 'date-time', description: 'When the paper entered the daily feed.' }),
+    title: Type.String(),
+    summary: Type.String(),
+    upvotes: Type.Integer(),
+    thumbnail: Nullable(Type.String()),
+    numComments: Type.Integer(),
+    submittedBy: Nullable(HfUserSchema),
+    isAuthorParticipating: Type.Boolean(),
+    githubRepo: Type.Optional(Type.String()),
+    projectPage: Type.Optional(Type.String()),
+  },
+  { $id: 'HfDailyItem' },
+);
+
+export const HfSimilarItemSchema = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    authors: Type.Array(Type.Object({ name: Type.String() })),
+    publishedAt: Type.String({ format: 'date-time' }),
+    upvotes: Type.Integer(),
+    numComments: Type.Integer(),
+    score: Type.Number(),
+    reason: Type.String(),
+  },
+  { $id: 'HfSimilarItem' },
+);
+
+export const HfCommentListSchema = Type.Object(
+  {
+    paperId: Type.String(),
+    sort: OneOf(['best', 'new']),
+    count: Type.Integer({ description: 'Live comments.' }),
+    comments: Type.Array(
+      Type.Object({
+        id: Type.Integer(),
+        parentId: Nullable(Type.Integer()),
+        depth: Type.Integer(),
+        state: OneOf(['live', 'deleted']),
+        author: Nullable(Type.Object({ name: Type.String() })),
+        body: Nullable(Type.String({ description: 'Markdown source.' })),
+        createdAt: Type.String({ format: 'date-time' }),
+        editedAt: Nullable(Type.String({ format: 'date-time' })),
+        upvotes: Type.Integer(),
+        downvotes: Type.Integer(),
+      }),
+    ),
+  },
+  { $id: 'HfCommentList' },
+);
+
+/** Registered on the app once, before any route (later ones refer to earlier ones); every API scope refers to them. */
+export const SHARED_SCHEMAS = [ErrorSchema, PaperSchema, SimilarPaperSchema, PeriodSchema, FeedPageSchema, PaperListSchema, SearchPageSchema, CommentSchema, CommentListSchema, VoteSchema, ReadingListSchema, MeSchema, FollowsSchema, SubscriptionSchema, HfPaperSchema, ForYouSchema, HfDailyItemSchema, HfSimilarItemSchema, HfCommentListSchema];
 
 /**
  * Error responses a route may give, each in the shared Error shape. Every route may answer 400 (input no database

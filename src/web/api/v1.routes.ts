@@ -33,7 +33,7 @@ import { escapeHtml } from '../../domain/math.js';
 import { MARK_END, MARK_START } from '../../search/text-index.js';
 import { presentHfPaper } from '../presenters/hf-paper.presenter.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { errors, OneOf, SHARED_SCHEMAS } from './schemas.js';
+import { errors, OneOf } from './schemas.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -179,7 +179,6 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
   const ajvFor = (coerceTypes: false | 'array') => addFormats(new Ajv({ coerceTypes, useDefaults: true, removeAdditional: true, allErrors: false, strict: false }));
   const [ajvBody, ajvText] = [ajvFor(false), ajvFor('array')];
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajvBody : ajvText).compile(schema));
-  for (const s of SHARED_SCHEMAS) app.addSchema(s);
   // Routes that take a body may also refuse one that is too large (413) or of a type they do not read (415).
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];

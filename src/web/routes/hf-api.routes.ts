@@ -9,6 +9,8 @@ import { dayPeriod, monthPeriod, type Period, weekPeriod } from '../../domain/pe
 import type { FeedSort } from '../../store/feed.repository.js';
 import { type AppDeps, HttpProblem, badRequest, notFound } from '../app.js';
 import { presentHfDailyItem, presentHfPaper, presentHfSimilar } from '../presenters/hf-paper.presenter.js';
+import { Type } from 'typebox';
+import { errors } from '../api/schemas.js';
 
 /** Short shared caching: the feed changes a few times a day, votes more often; ETags make revalidation cheap. */
 export const API_CACHE_CONTROL = 'public, max-age=60';
@@ -80,7 +82,8 @@ export function parseDailyQuery(q: Query): DailyQuery {
   const limit = intParam(q, 'limit', 1, DAILY_MAX_LIMIT, DAILY_DEFAULT_LIMIT, 'limit is the number of papers per page');
 
   const submitter = single(q, 'submitter');
-  if (submitter !== undefined && (submitter.trim() === '' || submitter.length > SUBMITTER_MAX_CHARS)) {
+  // Control characters (a NUL, which PostgreSQL text cannot hold) are in no one's name.
+  if (submitter !== undefined && (submitter.trim() === '' || submitter.length > SUBMITTER_MAX_CHARS || /[\u0000-\u001f\u007f]/.test(submitter))) {
     throw badRequest(`submitter must be a username of 1 to ${SUBMITTER_MAX_CHARS} characters.`);
   }
   return { period, sort, page, limit, submitter };
@@ -174,50 +177,93 @@ export async function hfApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     throw err; // the app's error handler renders it (JSON under /api/)
   });
 
-  app.get('/api/daily_papers', async (req: FastifyRequest, reply: FastifyReply) => {
-    const q = parseDailyQuery(req.query as Query);
-    let period = q.period;
-    if (!period) {
-      // Like HF: no period means the latest day that has papers.
-      const latest = await deps.feed.latestDay();
-      if (latest === null) return reply.header('Cache-Control', API_CACHE_CONTROL).send([]);
-      period = dayPeriod(latest)!;
-    }
-    const result = await deps.feed.list(period, { sort: q.sort, page: q.page, limit: q.limit, submitter: q.submitter });
-    const links: string[] = [];
-    // Relative targets (RFC 8288 section 3.1 resolves them against the request URL): an absolute URL would echo the
-    // Host header into a publicly cacheable response.
-    if ((q.page + 1) * q.limit < result.total) links.push(`</api/daily_papers?${pageQuery(q, period, q.page + 1)}>; rel="next"`);
-    const lastPage = Math.max(0, Math.ceil(result.total / q.limit) - 1);
-    if (q.page > 0) links.push(`</api/daily_papers?${pageQuery(q, period, Math.min(q.page - 1, lastPage))}>; rel="prev"`);
-    if (links.length > 0) reply.header('Link', links.join(', '));
-    reply.header('Cache-Control', API_CACHE_CONTROL);
-    return result.items.map(presentHfDailyItem);
-  });
+  // Documented in the OpenAPI document for people and tools, but validated by hand (the messages above say what
+  // huggingface.co expects) and serialised as built: the schemas here describe, they do not change an answer.
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
-  app.get('/api/papers/search', async (req: FastifyRequest, reply: FastifyReply) => {
-    const query = req.query as Query;
-    const q = single(query, 'q');
-    if (q === undefined || q.trim() === '') throw badRequest('q is required: the text to search for.');
-    if (q.length > SEARCH_MAX_QUERY_CHARS) throw badRequest(`q must be at most ${SEARCH_MAX_QUERY_CHARS} characters; got ${q.length}.`);
-    const limit = intParam(query, 'limit', 1, SEARCH_MAX_LIMIT, 50, 'limit is the number of results');
-    if (!deps.search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index.');
-    const result = await deps.search.search({ q, limit });
-    if (!result.ok) throw badRequest(`q cannot be searched: ${result.reason}.`);
-    reply.header('Cache-Control', API_CACHE_CONTROL);
-    return result.hits.map(presentHfDailyItem);
-  });
+  const tags = ['huggingface'];
+  // These calls take no key, so never answer 401.
+  const hfErrors = (...codes: number[]) => {
+    const out = errors(...codes);
+    delete out[401];
+    return out;
+  };
+  const str = (description: string, examples?: string[]) => Type.Optional(Type.String({ description, ...(examples ? { examples } : {}) }));
+  const idParams = Type.Object({ id: Type.String({ description: 'arXiv id, with or without version (2505.20278, 2505.20278v2); old-style ids as hep-th%2F9108002 or with the raw slash.' }) });
 
-  // A wildcard: old-style arXiv ids contain a slash (hep-th/9108002). `/api/papers/search` above is a static route,
-  // which the router prefers, so `search` is never taken for an id.
-  app.get('/api/papers/*', async (req: FastifyRequest, reply: FastifyReply) => {
-    const raw = (req.params as { '*': string })['*'];
-    // `/api/papers/{id}/similar?limit=N`: papers like this one, each with a score and the reason.
-    const similarOf = /^(.+)\/similar$/.exec(raw);
-    if (similarOf) return similarRoute(deps, req, reply, similarOf[1]!);
-    // `/api/papers/{id}/comments?sort=best|new`: the discussion, in thread order (Hugging Face has no such call).
-    const commentsOf = /^(.+)\/comments$/.exec(raw);
-    if (commentsOf) return commentsRoute(deps, req, reply, commentsOf[1]!);
+  app.get(
+    '/api/daily_papers',
+    {
+      schema: {
+        tags,
+        operationId: 'hfDailyPapers',
+        summary: 'Daily papers (huggingface_hub list_daily_papers, hf papers ls)',
+        description:
+          'At most one of date, week and month; none: the latest day with papers. A `Link` header names the next and previous pages (rel="next", rel="prev").',
+        querystring: Type.Object({
+          date: str('YYYY-MM-DD', ['2025-05-26']),
+          week: str('ISO week YYYY-Www', ['2025-W22']),
+          month: str('YYYY-MM', ['2025-05']),
+          sort: str('publishedAt (newest first) or trending; absent: most upvoted first', ['trending']),
+          p: str(`Page index from 0 (at most ${DAILY_MAX_PAGE})`),
+          limit: str(`Papers per page, 1 to ${DAILY_MAX_LIMIT} (default ${DAILY_DEFAULT_LIMIT})`),
+          submitter: str('Only papers submitted by this member'),
+        }),
+        response: { 200: Type.Array(Type.Ref('HfDailyItem')), ...hfErrors() },
+      },
+    },
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const q = parseDailyQuery(req.query as Query);
+      let period = q.period;
+      if (!period) {
+        // Like HF: no period means the latest day that has papers.
+        const latest = await deps.feed.latestDay();
+        if (latest === null) return reply.header('Cache-Control', API_CACHE_CONTROL).send([]);
+        period = dayPeriod(latest)!;
+      }
+      const result = await deps.feed.list(period, { sort: q.sort, page: q.page, limit: q.limit, submitter: q.submitter });
+      const links: string[] = [];
+      // Relative targets (RFC 8288 section 3.1 resolves them against the request URL): an absolute URL would echo the
+      // Host header into a publicly cacheable response.
+      if ((q.page + 1) * q.limit < result.total) links.push(`</api/daily_papers?${pageQuery(q, period, q.page + 1)}>; rel="next"`);
+      const lastPage = Math.max(0, Math.ceil(result.total / q.limit) - 1);
+      if (q.page > 0) links.push(`</api/daily_papers?${pageQuery(q, period, Math.min(q.page - 1, lastPage))}>; rel="prev"`);
+      if (links.length > 0) reply.header('Link', links.join(', '));
+      reply.header('Cache-Control', API_CACHE_CONTROL);
+      return result.items.map(presentHfDailyItem);
+    },
+  );
+
+  app.get(
+    '/api/papers/search',
+    {
+      schema: {
+        tags,
+        operationId: 'hfSearchPapers',
+        summary: 'Search papers (huggingface_hub list_papers, hf papers search)',
+        querystring: Type.Object({
+          q: Type.String({ description: `The text to search for, at most ${SEARCH_MAX_QUERY_CHARS} characters (the query language works here too)` }),
+          limit: str(`Results, 1 to ${SEARCH_MAX_LIMIT} (default 50)`),
+        }),
+        response: { 200: Type.Array(Type.Ref('HfDailyItem')), ...hfErrors(503) },
+      },
+    },
+    async (req: FastifyRequest, reply: FastifyReply) => {
+      const query = req.query as Query;
+      const q = single(query, 'q');
+      if (q === undefined || q.trim() === '') throw badRequest('q is required: the text to search for.');
+      if (q.length > SEARCH_MAX_QUERY_CHARS) throw badRequest(`q must be at most ${SEARCH_MAX_QUERY_CHARS} characters; got ${q.length}.`);
+      const limit = intParam(query, 'limit', 1, SEARCH_MAX_LIMIT, 50, 'limit is the number of results');
+      if (!deps.search) throw new HttpProblem(503, 'Search unavailable', 'This server runs without a search index.');
+      const result = await deps.search.search({ q, limit });
+      if (!result.ok) throw badRequest(`q cannot be searched: ${result.reason}.`);
+      reply.header('Cache-Control', API_CACHE_CONTROL);
+      return result.hits.map(presentHfDailyItem);
+    },
+  );
+
+  async function paperRoute(raw: string, reply: FastifyReply) {
     const parsed = parsePaperId(raw);
     if (!parsed) {
       throw badRequest(`${shown(raw)} is not a paper id; expected an arXiv id such as 2505.20278, 2505.20278v2 or hep-th/9108002.`);
@@ -226,5 +272,50 @@ export async function hfApiRoutes(app: FastifyInstance, deps: AppDeps): Promise<
     if (!view) throw notFound(`There is no paper ${parsed.id} here.`);
     reply.header('Cache-Control', API_CACHE_CONTROL);
     return presentHfPaper(view);
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/api/papers/:id',
+    { schema: { tags, operationId: 'hfPaperInfo', summary: 'One paper (huggingface_hub paper_info, hf papers info)', params: idParams, response: { 200: Type.Ref('HfPaper'), ...hfErrors(404) } } },
+    async (req, reply) => paperRoute(req.params.id, reply),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/api/papers/:id/similar',
+    {
+      schema: {
+        tags,
+        operationId: 'hfSimilarPapers',
+        summary: 'Papers similar to one paper, each with its score and the reason (Paperboy’s addition)',
+        params: idParams,
+        querystring: Type.Object({ limit: str(`1 to ${SIMILAR_MAX} (default 10)`) }),
+        response: { 200: Type.Array(Type.Ref('HfSimilarItem')), ...hfErrors(404, 503) },
+      },
+    },
+    async (req, reply) => similarRoute(deps, req, reply, req.params.id),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/api/papers/:id/comments',
+    {
+      schema: {
+        tags,
+        operationId: 'hfPaperComments',
+        summary: 'A paper’s comments in thread order (Paperboy’s addition: Hugging Face has no such call)',
+        params: idParams,
+        querystring: Type.Object({ sort: str('best (default) or new') }),
+        response: { 200: Type.Ref('HfCommentList'), ...hfErrors(404, 503) },
+      },
+    },
+    async (req, reply) => commentsRoute(deps, req, reply, req.params.id),
+  );
+
+  // Old-style ids with a raw slash (hep-th/9108002) do not fit one path segment: a wildcard takes them. The routes
+  // above are static or one segment deep, which the router prefers, so `search` is never taken for an id.
+  app.get('/api/papers/*', { schema: { hide: true } }, async (req: FastifyRequest, reply: FastifyReply) => {
+    const raw = (req.params as { '*': string })['*'];
+    const similarOf = /^(.+)\/similar$/.exec(raw);
+    if (similarOf) return similarRoute(deps, req, reply, similarOf[1]!);
+    const commentsOf = /^(.+)\/comments$/.exec(raw);
+    if (commentsOf) return commentsRoute(deps, req, reply, commentsOf[1]!);
+    return paperRoute(raw, reply);
   });
 }
