@@ -114,7 +114,7 @@ export function Layout({ title, children, math, description, canonical, scripts,
         <footer class="site-footer">
           <p>
             Paperboy · open source (MIT) · paper metadata from <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/moderation">Moderation log</a> ·{' '}
-            <a href="/about/trending">How trending works</a>
+            <a href="/about/trending">How trending works</a> · <a href="/api/docs">API</a> · <a href="/feeds/daily.rss">RSS</a>
           </p>
         </footer>
       </body>
