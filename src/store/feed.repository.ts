@@ -321,7 +321,9 @@ export class FeedRepository {
       const [va, vb, vc] = after.values;
       const id = this.byId();
       q = q.where(
-        sql<boolean>`(${a} < ${va} or (${a} = ${va} and ${b} < ${vb}) or (${a} = ${va} and ${b} = ${vb} and ${c} < ${vc}) or (${a} = ${va} and ${b} = ${vb} and ${c} = ${vc} and ${id} > ${after.id}))`,
+        // The leading `a <= a0` is implied by the rest; it is there so the planner can seek the index on `a`
+        // instead of reading every row ranked before the cursor.
+        sql<boolean>`${a} <= ${va} and (${a} < ${va} or (${a} = ${va} and ${b} < ${vb}) or (${a} = ${va} and ${b} = ${vb} and ${c} < ${vc}) or (${a} = ${va} and ${b} = ${vb} and ${c} = ${vc} and ${id} > ${after.id}))`,
       ) as Q;
     }
     for (const col of cols) q = q.orderBy(sql.ref(col), 'desc') as Q;
