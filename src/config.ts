@@ -52,6 +52,10 @@ export interface Config {
   submissionMaxAgeDays: number;
   /** Submissions per member per 24 hours. */
   submissionsPerDay: number;
+  /** Bearer token that lets other machines read /metrics; null: only this machine (loopback) may. */
+  metricsToken: string | null;
+  /** /readyz fails while this instance's search index is more than this many changes behind the store. */
+  readyMaxIndexLag: number;
   /** Limits of the v1 JSON API, per minute: requests per address without a key, requests per key, writes per key. */
   api: { perAddress: number; perKey: number; writesPerKey: number; windowMs: number };
   /** Refresh every member's "for you" inside `paperboy serve` (else `paperboy worker` does it). */
@@ -117,6 +121,8 @@ const schema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
   PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
+  METRICS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters (e.g. openssl rand -hex 24)').max(200).optional(),
+  READY_MAX_INDEX_LAG: z.coerce.number({ message: 'expected a count of changes' }).int().min(0).max(10_000_000).default(10_000),
   API_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(300),
   API_KEY_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(1200),
   API_RATE_WINDOW_SECONDS: z.coerce.number({ message: 'expected seconds' }).int('expected whole seconds').min(1).max(3600).default(60),
@@ -193,6 +199,8 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     publicUrl: (c.PAPERBOY_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     submissionMaxAgeDays: c.SUBMISSION_MAX_AGE_DAYS,
     submissionsPerDay: c.SUBMISSIONS_PER_DAY,
+    metricsToken: c.METRICS_TOKEN ?? null,
+    readyMaxIndexLag: c.READY_MAX_INDEX_LAG,
     api: { perAddress: c.API_REQUESTS_PER_MINUTE, perKey: c.API_KEY_REQUESTS_PER_MINUTE, writesPerKey: c.API_KEY_WRITES_PER_MINUTE, windowMs: c.API_RATE_WINDOW_SECONDS * 1000 },
     recommendationsJob: c.RECOMMENDATIONS_JOB,
     digest: {

@@ -140,7 +140,9 @@ export async function buildServer(config: Config) {
   const { community } = built;
   const recommendations = new RecommendationService(store, semantic);
   recommendations.warm(); // the linear model's background (~0.3 s at 87k papers), before any request needs it
-  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community, recommendations, apiLimits: config.api });
+  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community, recommendations, apiLimits: config.api,
+    ops: { store, sync, metricsToken: config.metricsToken, maxIndexLag: config.readyMaxIndexLag },
+  });
   const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
   const stopDigests = config.digest.job ? startDigestJob(community.digests, DIGEST_JOB_INTERVAL_MS, (e) => app.log.error({ err: e }, 'digest job failed; retrying next time')) : async () => {};
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));

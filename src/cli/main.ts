@@ -3,8 +3,10 @@
  * (--port PORT, --data PAPERBOY_DATA, --database-url DATABASE_URL, --no-demo PAPERBOY_DEMO=0).
  */
 import { Command, Option } from 'commander';
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, databaseTarget, loadConfig } from '../config.js';
 import { buildServer, openStore } from '../main.js';
+import { openDatabase } from '../store/db.js';
+import { Store } from '../store/store.js';
 import { registerAdminCommand } from './admin.command.js';
 import { registerDigestCommands } from './digest.command.js';
 import { registerIngestCommand } from './ingest.command.js';
@@ -85,9 +87,25 @@ export function buildProgram(): Command {
 
   program
     .command('migrate')
-    .description('bring the database schema up to date')
-    .action(async (_opts, cmd: Command) => {
+    .description('bring the database schema up to date (safe while other instances start: one migrates, the others wait)')
+    .option('--check', 'change nothing: exit 0 when the schema is current, 3 when migrations are pending (for deploy scripts)')
+    .action(async (opts: { check?: boolean }, cmd: Command) => {
       const config = configFrom(cmd.optsWithGlobals<GlobalFlags>());
+      if (opts.check) {
+        const store = new Store(openDatabase(databaseTarget(config)));
+        try {
+          const pending = await store.pendingMigrations();
+          if (pending.length === 0) {
+            console.log(`Database ${store.db.location} is up to date.`);
+          } else {
+            console.log(`Database ${store.db.location} needs ${pending.length} migration${pending.length === 1 ? '' : 's'}: ${pending.join(', ')}. Run paperboy migrate.`);
+            process.exitCode = 3;
+          }
+        } finally {
+          await store.close();
+        }
+        return;
+      }
       const store = await openStore(config);
       console.log(`Database ${store.db.location} is up to date.`);
       await store.close();

@@ -47,12 +47,27 @@ export class IndexSync {
     private readonly semantic: SemanticParts | null = null,
   ) {}
 
+  /** True once a sync has completed since this process started (the index has seen the store at least once). */
+  caughtUpOnce = false;
+
+  /** How many changes of the store's log the slower of the indexes has yet to apply. */
+  async behind(): Promise<number> {
+    const latest = await this.store.changes.latest();
+    const cursor = Math.min(this.index.cursor(), this.semantic ? this.semantic.vectors.cursor() : Number.MAX_SAFE_INTEGER);
+    return Math.max(0, latest - cursor);
+  }
+
   /** Applies every change after the indexes' cursors. Returns the number of papers (re)indexed or removed. */
   syncOnce(onProgress?: (done: number, total: number) => void): Promise<number> {
     // One sync at a time: a timer tick during a long catch-up waits for it instead of starting another.
-    this.running ??= this.catchUp(onProgress).finally(() => {
-      this.running = null;
-    });
+    this.running ??= this.catchUp(onProgress)
+      .then((n) => {
+        this.caughtUpOnce = true;
+        return n;
+      })
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 

@@ -68,15 +68,29 @@ export function openDatabase(target: DatabaseTarget, opts: { poolSize?: number }
 }
 
 /** Brings the schema up to date. Safe to run concurrently from several app instances on PostgreSQL (Kysely takes a lock). */
-export async function migrate(db: Db): Promise<string[]> {
+async function migrator(db: Db): Promise<Migrator> {
   // On PostgreSQL, keep Kysely's bookkeeping tables in the schema we migrate (the first on search_path): Kysely would
   // otherwise find another schema's migration tables in the same database and skip creating its own.
   const schema = db.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db.kysely)).rows[0]?.s : undefined;
-  const migrator = new Migrator({ db: db.kysely, provider: migrationProvider(db.dialect), migrationTableSchema: schema });
-  const { error, results } = await migrator.migrateToLatest();
+  return new Migrator({ db: db.kysely, provider: migrationProvider(db.dialect), migrationTableSchema: schema });
+}
+
+/**
+ * Brings the schema up to date. Several instances starting at once are safe: Kysely runs the migrations in one
+ * transaction under a lock (PostgreSQL: an advisory lock; SQLite: the database's write lock), so one runs them and
+ * the others wait, then find nothing left to do.
+ */
+export async function migrate(db: Db): Promise<string[]> {
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   if (error) {
     const msg = error instanceof Error ? error.message : String(error);
     throw new Error(`Database migration failed on ${db.location}: ${msg}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrations this code has that the database has not run yet (none: the schema is current). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const all = await (await migrator(db)).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -108,4 +108,13 @@ export class ImportRunRepository {
   async rejects(runId: number, limit = 1000): Promise<Array<{ location: string; reason: string }>> {
     return this.db.selectFrom('import_rejects').select(['location', 'reason']).where('run_id', '=', runId).orderBy('id').limit(limit).execute();
   }
+
+  /** Papers added, updated and rejected by every import so far (metrics). */
+  async totals(): Promise<{ added: number; updated: number; rejected: number; runs: number }> {
+    const r = await this.db
+      .selectFrom('import_runs')
+      .select((eb) => [eb.fn.sum<number>('added').as('added'), eb.fn.sum<number>('updated').as('updated'), eb.fn.sum<number>('rejected').as('rejected'), eb.fn.countAll<number>().as('runs')])
+      .executeTakeFirst();
+    return { added: Number(r?.added ?? 0), updated: Number(r?.updated ?? 0), rejected: Number(r?.rejected ?? 0), runs: Number(r?.runs ?? 0) };
+  }
 }

@@ -1,7 +1,7 @@
 /** The store of record: repositories over one database, plus transactions that hand out the same repositories. */
 import type SQLite from 'better-sqlite3';
-import type { Kysely, Transaction } from 'kysely';
-import { type Db, type Dialect, migrate } from './db.js';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Db, type Dialect, migrate, pendingMigrations } from './db.js';
 import { AccountRepository } from './account.repository.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { ChangeRepository } from './change.repository.js';
@@ -99,6 +99,16 @@ export class Store implements Repositories {
 
   migrate(): Promise<string[]> {
     return migrate(this.db);
+  }
+
+  /** Migrations not run yet against this database. */
+  pendingMigrations(): Promise<string[]> {
+    return pendingMigrations(this.db);
+  }
+
+  /** A round trip to the database (readiness checks); throws when it cannot be reached. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db.kysely);
   }
 
   close(): Promise<void> {

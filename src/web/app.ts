@@ -31,6 +31,7 @@ import { feedRoutes } from './routes/feeds.routes.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { registerApiDocs } from './api/openapi.js';
+import { type OpsDeps, registerOps, requestId } from './ops.js';
 import { SHARED_SCHEMAS } from './api/schemas.js';
 import { type ApiLimits, v1Routes } from './api/v1.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
@@ -67,6 +68,8 @@ export interface AppDeps {
   recommendations?: RecommendationService;
   /** Limits of the v1 JSON API (defaults in v1.routes.ts). */
   apiLimits?: ApiLimits;
+  /** Readiness and metrics (/readyz, /metrics); absent in apps built for narrow tests. */
+  ops?: OpsDeps;
 }
 
 export interface CommunityDeps {
@@ -130,6 +133,8 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: nu
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: deps.logLevel ?? 'info' },
+    // Each request's id: the proxy's X-Request-Id when well formed, else a UUID; in every log line and in the answer.
+    genReqId: requestId,
     // Old-style arXiv ids contain a slash (hep-th/9108002); routes take the rest of the path and parse it.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // A hop count trusts that many proxies in front (proxy-addr calls the function per hop, nearest first).
@@ -236,7 +241,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
 
-  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/healthz', { config: { rateLimit: false } }, async () => ({ ok: true }));
+  if (deps.ops) registerOps(app, deps.ops);
   // Pages declare an empty icon; documents without the layout (a digest preview) make browsers ask anyway.
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).header('cache-control', 'public, max-age=86400').send());
   await app.register(async (scope) => pageRoutes(scope, deps));

@@ -76,6 +76,7 @@ export async function seededApp(
   const app = await createApp({ feed, search: new SearchService(store, index, semantic), logLevel: 'silent', rateLimitPerMinute: opts.rateLimitPerMinute, community, recommendations,
     // A generous site-wide limit lifts the API's per-address limit with it (fuzz and load tests); else the config's.
     apiLimits: opts.rateLimitPerMinute ? { ...config.api, perAddress: Math.max(config.api.perAddress, opts.rateLimitPerMinute) } : config.api,
+    ops: { store, sync, metricsToken: config.metricsToken, maxIndexLag: config.readyMaxIndexLag },
   });
   app.addHook('onClose', async () => {
     closeMail();
