@@ -52,6 +52,8 @@ export interface Config {
   submissionMaxAgeDays: number;
   /** Submissions per member per 24 hours. */
   submissionsPerDay: number;
+  /** Where rate-limit counters live: this process, or the database (shared by every instance; the default on PostgreSQL). */
+  rateLimitStore: 'memory' | 'database';
   /** Bearer token that lets other machines read /metrics; null: only this machine (loopback) may. */
   metricsToken: string | null;
   /** /readyz fails while this instance's search index is more than this many changes behind the store. */
@@ -121,6 +123,7 @@ const schema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
   PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
+  RATE_LIMIT_STORE: z.enum(['memory', 'database'], { message: 'expected memory or database' }).optional(),
   METRICS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters (e.g. openssl rand -hex 24)').max(200).optional(),
   READY_MAX_INDEX_LAG: z.coerce.number({ message: 'expected a count of changes' }).int().min(0).max(10_000_000).default(10_000),
   API_REQUESTS_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int('expected a whole number').min(1).max(1_000_000).default(300),
@@ -199,6 +202,8 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     publicUrl: (c.PAPERBOY_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     submissionMaxAgeDays: c.SUBMISSION_MAX_AGE_DAYS,
     submissionsPerDay: c.SUBMISSIONS_PER_DAY,
+    // Several instances share one PostgreSQL, so there the counts must be shared too; one SQLite file means one process.
+    rateLimitStore: c.RATE_LIMIT_STORE ?? (c.DATABASE_URL && /^postgres/.test(c.DATABASE_URL) ? 'database' : 'memory'),
     metricsToken: c.METRICS_TOKEN ?? null,
     readyMaxIndexLag: c.READY_MAX_INDEX_LAG,
     api: { perAddress: c.API_REQUESTS_PER_MINUTE, perKey: c.API_KEY_REQUESTS_PER_MINUTE, writesPerKey: c.API_KEY_WRITES_PER_MINUTE, windowMs: c.API_RATE_WINDOW_SECONDS * 1000 },

@@ -142,6 +142,7 @@ export async function buildServer(config: Config) {
   recommendations.warm(); // the linear model's background (~0.3 s at 87k papers), before any request needs it
   const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community, recommendations, apiLimits: config.api,
     ops: { store, sync, metricsToken: config.metricsToken, maxIndexLag: config.readyMaxIndexLag },
+    ...(config.rateLimitStore === 'database' ? { rateLimitStore: store.rateLimits } : {}),
   });
   const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
   const stopDigests = config.digest.job ? startDigestJob(community.digests, DIGEST_JOB_INTERVAL_MS, (e) => app.log.error({ err: e }, 'digest job failed; retrying next time')) : async () => {};

@@ -282,6 +282,13 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  /** When the window ends, in milliseconds since the epoch. */
+  reset_at: number | string;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -307,4 +314,5 @@ export interface Database {
   recommendation_cache: RecommendationCacheTable;
   feed_tokens: FeedTokensTable;
   api_keys: ApiKeysTable;
+  rate_limits: RateLimitsTable;
 }

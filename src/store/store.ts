@@ -4,6 +4,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Db, type Dialect, migrate, pendingMigrations } from './db.js';
 import { AccountRepository } from './account.repository.js';
 import { ApiKeyRepository } from './api-key.repository.js';
+import { RateLimitRepository } from './rate-limit.repository.js';
 import { ChangeRepository } from './change.repository.js';
 import { CommentRepository } from './comment.repository.js';
 import { FeedRepository } from './feed.repository.js';
@@ -33,6 +34,7 @@ export interface Repositories {
   readingLists: ReadingListRepository;
   interests: InterestRepository;
   apiKeys: ApiKeyRepository;
+  rateLimits: RateLimitRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
@@ -51,6 +53,7 @@ function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dia
     readingLists: new ReadingListRepository(db),
     interests: new InterestRepository(db),
     apiKeys: new ApiKeyRepository(db),
+    rateLimits: new RateLimitRepository(db),
   };
 }
 
@@ -69,6 +72,7 @@ export class Store implements Repositories {
   readonly readingLists: ReadingListRepository;
   readonly interests: InterestRepository;
   readonly apiKeys: ApiKeyRepository;
+  readonly rateLimits: RateLimitRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -86,6 +90,7 @@ export class Store implements Repositories {
     this.readingLists = r.readingLists;
     this.interests = r.interests;
     this.apiKeys = r.apiKeys;
+    this.rateLimits = r.rateLimits;
   }
 
   get dialect() {
@@ -111,7 +116,11 @@ export class Store implements Repositories {
     await sql`select 1`.execute(this.db.kysely);
   }
 
+  private closing: Promise<void> | null = null;
+
+  /** Closes the database (once: several owners, such as two app instances in one test, may each ask). */
   close(): Promise<void> {
-    return this.db.close();
+    this.closing ??= this.db.close();
+    return this.closing;
   }
 }

@@ -32,6 +32,8 @@ import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
 import { registerApiDocs } from './api/openapi.js';
 import { type OpsDeps, registerOps, requestId } from './ops.js';
+import { databaseRateLimitStore } from './rate-limit-store.js';
+import type { RateLimitRepository } from '../store/rate-limit.repository.js';
 import { SHARED_SCHEMAS } from './api/schemas.js';
 import { type ApiLimits, v1Routes } from './api/v1.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
@@ -68,6 +70,8 @@ export interface AppDeps {
   recommendations?: RecommendationService;
   /** Limits of the v1 JSON API (defaults in v1.routes.ts). */
   apiLimits?: ApiLimits;
+  /** Keep rate-limit counters here (shared by every instance) instead of in this process. */
+  rateLimitStore?: RateLimitRepository;
   /** Readiness and metrics (/readyz, /metrics); absent in apps built for narrow tests. */
   ops?: OpsDeps;
 }
@@ -169,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     max: perMinute,
     timeWindow: '1 minute',
     enableDraftSpec: true, // RateLimit-Limit / -Remaining / -Reset headers (IETF draft "RateLimit header fields for HTTP")
+    ...(deps.rateLimitStore ? { store: databaseRateLimitStore(deps.rateLimitStore), skipOnError: true } : {}),
   });
   // The same draft's policy header, which the plugin does not send and the Hugging Face API does: quota;w=window-seconds.
   // Routes with limits of their own (sign-in, votes, comments…) state theirs.

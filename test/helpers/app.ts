@@ -77,6 +77,7 @@ export async function seededApp(
     // A generous site-wide limit lifts the API's per-address limit with it (fuzz and load tests); else the config's.
     apiLimits: opts.rateLimitPerMinute ? { ...config.api, perAddress: Math.max(config.api.perAddress, opts.rateLimitPerMinute) } : config.api,
     ops: { store, sync, metricsToken: config.metricsToken, maxIndexLag: config.readyMaxIndexLag },
+    ...(config.rateLimitStore === 'database' ? { rateLimitStore: store.rateLimits } : {}),
   });
   app.addHook('onClose', async () => {
     closeMail();

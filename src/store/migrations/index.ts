@@ -462,10 +462,28 @@ function m011(dialect: Dialect): Migration {
   };
 }
 
+function m012(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      // Rate-limit counters shared by every app instance (PostgreSQL deployments): one row per limited key.
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .addColumn('reset_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('rate_limits_reset_idx').on('rate_limits').column('reset_at').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table rate_limits`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect), '007_reading_lists': m007(dialect), '008_interests': m008(), '009_doi_index': m009(), '010_feed_tokens': m010(), '011_api_keys': m011(dialect) };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect), '007_reading_lists': m007(dialect), '008_interests': m008(), '009_doi_index': m009(), '010_feed_tokens': m010(), '011_api_keys': m011(dialect), '012_rate_limits': m012() };
     },
   };
 }
