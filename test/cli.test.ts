@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_87K, SEED_PAPERS, tempDir } from './helpers/app.js';
 import { PG_TEST_URL, POSTGRES_AVAILABLE } from './helpers/db.js';
 import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
+import { serverUrl } from './helpers/serve.js';
 import { openDatabase } from '../src/store/db.js';
 import { Store } from '../src/store/store.js';
 
@@ -35,19 +36,6 @@ function count(dataDir: string, sql: string): number {
   }
 }
 
-/** Waits for `paperboy serve` to say where it listens. */
-function serverUrl(child: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /serving .* at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 45_000);
-  });
-}
 
 /** The first 3,000 papers of the 87k corpus, as a file of its own. */
 let CORPUS_SLICE = '';

@@ -4,24 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import net from 'node:net';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/app.js';
+import { BIN, serverUrl } from './helpers/serve.js';
 
-const BIN = path.resolve(import.meta.dirname, '../bin/paperboy.mjs');
 
-function serverUrl(child: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /serving .* at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 45_000);
-  });
-}
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

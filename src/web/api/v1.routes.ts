@@ -18,7 +18,6 @@ import addFormatsPlugin from 'ajv-formats';
 import { Type } from 'typebox';
 import { parsePaperId } from '../../domain/arxiv-id.js';
 import { dayPeriod, monthPeriod, type Period, weekPeriod } from '../../domain/period.js';
-import { type CommentNode } from '../../services/comment.service.js';
 import { parseFollowKind } from '../../services/interest.service.js';
 import { LIST_DESCRIPTION_MAX_CHARS, LIST_NAME_MAX_CHARS } from '../../services/reading-list.service.js';
 import { COMMUNITY_RATES } from '../routes/community.routes.js';
@@ -32,6 +31,7 @@ import { badRequest, HttpProblem, notFound } from '../errors.js';
 import { escapeHtml } from '../../domain/math.js';
 import { MARK_END, MARK_START } from '../../search/text-index.js';
 import { presentHfPaper } from '../presenters/hf-paper.presenter.js';
+import { flattenComments } from '../presenters/comment.presenter.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { errors, OneOf } from './schemas.js';
 
@@ -91,31 +91,6 @@ export function presentPaper(p: PaperRecord, state: Pick<FeedState, 'feedDate' |
 }
 
 const presentItem = (i: FeedItem) => presentPaper(i.paper, i);
-
-/** A paper's comments, flat in thread order (a reply follows its parent), tombstones for removed ones with replies. */
-export function flattenComments(roots: CommentNode[]) {
-  const out: Array<{ id: number; parent_id: number | null; depth: number; state: 'live' | 'deleted'; author: { name: string } | null; body: string | null; created_at: string; edited_at: string | null; upvotes: number; downvotes: number }> = [];
-  const walk = (nodes: CommentNode[], depth: number) => {
-    for (const n of nodes) {
-      const live = n.state === 'live';
-      out.push({
-        id: n.comment.id,
-        parent_id: n.comment.parentId,
-        depth,
-        state: live ? 'live' : 'deleted',
-        author: live ? { name: n.comment.authorName ?? '[deleted]' } : null,
-        body: live ? n.comment.body : null,
-        created_at: n.comment.createdAt,
-        edited_at: live ? n.comment.editedAt : null,
-        upvotes: n.comment.upvotes,
-        downvotes: n.comment.downvotes,
-      });
-      walk(n.children, depth + 1);
-    }
-  };
-  walk(roots, 0);
-  return out;
-}
 
 function presentSubscription(s: Subscriber) {
   return { status: s.status, frequency: s.frequency, daily_mode: s.dailyMode, categories: s.categories, keywords: s.keywords, authors: s.authors };

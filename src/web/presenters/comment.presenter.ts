@@ -94,3 +94,28 @@ export function presentThread(paperId: string, nodes: CommentNode[], opts: { ord
   const comments = nodes.map(present);
   return { paperId, order, count, comments, math, open };
 }
+
+/** A paper's comments, flat in thread order (a reply follows its parent), tombstones for removed ones with replies. */
+export function flattenComments(roots: CommentNode[]) {
+  const out: Array<{ id: number; parent_id: number | null; depth: number; state: 'live' | 'deleted'; author: { name: string } | null; body: string | null; created_at: string; edited_at: string | null; upvotes: number; downvotes: number }> = [];
+  const walk = (nodes: CommentNode[], depth: number) => {
+    for (const n of nodes) {
+      const live = n.state === 'live';
+      out.push({
+        id: n.comment.id,
+        parent_id: n.comment.parentId,
+        depth,
+        state: live ? 'live' : 'deleted',
+        author: live ? { name: n.comment.authorName ?? '[deleted]' } : null,
+        body: live ? n.comment.body : null,
+        created_at: n.comment.createdAt,
+        edited_at: live ? n.comment.editedAt : null,
+        upvotes: n.comment.upvotes,
+        downvotes: n.comment.downvotes,
+      });
+      walk(n.children, depth + 1);
+    }
+  };
+  walk(roots, 0);
+  return out;
+}

@@ -3,7 +3,7 @@
  * `list_papers` and `paper_info` call. Thin handlers: validate the query, ask FeedService, present in HF's shapes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { CommentNode } from '../../services/comment.service.js';
+import { flattenComments } from '../presenters/comment.presenter.js';
 import { parsePaperId } from '../../domain/arxiv-id.js';
 import { dayPeriod, monthPeriod, type Period, weekPeriod } from '../../domain/period.js';
 import type { FeedSort } from '../../store/feed.repository.js';
@@ -144,26 +144,19 @@ async function commentsRoute(deps: AppDeps, req: FastifyRequest, reply: FastifyR
   if (!deps.community) throw new HttpProblem(503, 'Comments unavailable', 'This server runs without its community features.');
   if (!(await deps.feed.paper(parsed.id))) throw notFound(`There is no paper ${parsed.id} here.`);
   const roots = await deps.community.comments.thread(parsed.id, null, rawSort === 'new' ? 'new' : 'best');
-  const out: Array<Record<string, unknown>> = [];
-  const walk = (nodes: CommentNode[], depth: number) => {
-    for (const n of nodes) {
-      const live = n.state === 'live';
-      out.push({
-        id: n.comment.id,
-        parentId: n.comment.parentId,
-        depth,
-        state: live ? 'live' : 'deleted',
-        author: live ? { name: n.comment.authorName ?? '[deleted]' } : null,
-        body: live ? n.comment.body : null,
-        createdAt: n.comment.createdAt,
-        editedAt: live ? n.comment.editedAt : null,
-        upvotes: n.comment.upvotes,
-        downvotes: n.comment.downvotes,
-      });
-      walk(n.children, depth + 1);
-    }
-  };
-  walk(roots, 0);
+  // The v1 API's list, in this API's camelCase.
+  const out = flattenComments(roots).map((c) => ({
+    id: c.id,
+    parentId: c.parent_id,
+    depth: c.depth,
+    state: c.state,
+    author: c.author,
+    body: c.body,
+    createdAt: c.created_at,
+    editedAt: c.edited_at,
+    upvotes: c.upvotes,
+    downvotes: c.downvotes,
+  }));
   reply.header('Cache-Control', API_CACHE_CONTROL);
   return { paperId: parsed.id, sort: rawSort === 'new' ? 'new' : 'best', count: out.filter((c) => c.state === 'live').length, comments: out };
 }
