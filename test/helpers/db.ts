@@ -46,13 +46,16 @@ export async function postgresStore(): Promise<Store> {
   const store = new Store(openDatabase({ dialect: 'postgres', url: url.toString() }, { poolSize: 4 }));
   await store.migrate();
   const close = store.close.bind(store);
-  store.close = async () => {
-    await close();
-    const c = new pg.Client({ connectionString: PG_TEST_URL });
-    await c.connect();
-    await c.query(`drop schema ${schema} cascade`);
-    await c.end();
-  };
+  let closing: Promise<void> | null = null;
+  // Once, like Store.close: several owners (two app instances over one store) may each close it.
+  store.close = () =>
+    (closing ??= (async () => {
+      await close();
+      const c = new pg.Client({ connectionString: PG_TEST_URL });
+      await c.connect();
+      await c.query(`drop schema ${schema} cascade`);
+      await c.end();
+    })());
   return store;
 }
 
