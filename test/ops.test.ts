@@ -115,7 +115,7 @@ describe('paperboy migrate --check', () => {
     const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--data', data], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' }, timeout: 60_000 });
     const before = run('migrate', '--check');
     expect(before.status, before.stderr).toBe(3);
-    expect(before.stdout).toMatch(/needs 12 migrations: 001_papers_feed_imports, .*012_rate_limits\. Run paperboy migrate\./);
+    expect(before.stdout).toMatch(/needs 13 migrations: 001_papers_feed_imports, .*013_jobs\. Run paperboy migrate\./);
     expect(run('migrate', '--check').status).toBe(3); // still pending: the check migrated nothing
     const migrated = run('migrate');
     expect(migrated.status, migrated.stderr).toBe(0);

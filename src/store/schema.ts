@@ -289,6 +289,27 @@ export interface RateLimitsTable {
   reset_at: number | string;
 }
 
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  key: string;
+  /** JSON. */
+  payload: string;
+  status: JobStatus;
+  exclusive: number;
+  run_at: string;
+  attempts: number;
+  max_attempts: number;
+  lease_owner: string | null;
+  lease_until: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  last_error: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   feed_entries: FeedEntriesTable;
@@ -315,4 +336,5 @@ export interface Database {
   feed_tokens: FeedTokensTable;
   api_keys: ApiKeysTable;
   rate_limits: RateLimitsTable;
+  jobs: JobsTable;
 }

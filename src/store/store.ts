@@ -5,6 +5,7 @@ import { type Db, type Dialect, migrate, pendingMigrations } from './db.js';
 import { AccountRepository } from './account.repository.js';
 import { ApiKeyRepository } from './api-key.repository.js';
 import { RateLimitRepository } from './rate-limit.repository.js';
+import { JobRepository } from './job.repository.js';
 import { ChangeRepository } from './change.repository.js';
 import { CommentRepository } from './comment.repository.js';
 import { FeedRepository } from './feed.repository.js';
@@ -35,6 +36,7 @@ export interface Repositories {
   interests: InterestRepository;
   apiKeys: ApiKeyRepository;
   rateLimits: RateLimitRepository;
+  jobs: JobRepository;
 }
 
 function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dialect, sqlite: SQLite.Database | null): Repositories {
@@ -54,6 +56,7 @@ function repositories(db: Kysely<Database> | Transaction<Database>, dialect: Dia
     interests: new InterestRepository(db),
     apiKeys: new ApiKeyRepository(db),
     rateLimits: new RateLimitRepository(db),
+    jobs: new JobRepository(db, dialect),
   };
 }
 
@@ -73,6 +76,7 @@ export class Store implements Repositories {
   readonly interests: InterestRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly rateLimits: RateLimitRepository;
+  readonly jobs: JobRepository;
 
   constructor(readonly db: Db) {
     const r = repositories(db.kysely, db.dialect, db.sqlite);
@@ -91,6 +95,7 @@ export class Store implements Repositories {
     this.interests = r.interests;
     this.apiKeys = r.apiKeys;
     this.rateLimits = r.rateLimits;
+    this.jobs = r.jobs;
   }
 
   get dialect() {

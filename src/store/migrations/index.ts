@@ -480,10 +480,40 @@ function m012(): Migration {
   };
 }
 
+function m013(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      // The job queue every worker shares: one row per job; `key` makes a scheduled slot's job exist once.
+      await withKey(db.schema.createTable('jobs'), 'id', dialect)
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull().unique())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        // 1: at most one job of this kind runs at a time (scheduled jobs), enforced by the partial index below.
+        .addColumn('exclusive', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('run_at', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('max_attempts', 'integer', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('last_error', 'text')
+        .execute();
+      await db.schema.createIndex('jobs_due_idx').on('jobs').columns(['status', 'run_at']).execute();
+      await sql`create unique index jobs_one_running_idx on jobs (kind) where status = 'running' and exclusive = 1`.execute(db);
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table jobs`.execute(db);
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect), '007_reading_lists': m007(dialect), '008_interests': m008(), '009_doi_index': m009(), '010_feed_tokens': m010(), '011_api_keys': m011(dialect), '012_rate_limits': m012() };
+      return { '001_papers_feed_imports': m001(dialect), '002_paper_changes': m002(dialect), '003_accounts': m003(dialect), '004_community': m004(dialect), '005_moderation_log_no_truncate': m005(dialect), '006_digests': m006(dialect), '007_reading_lists': m007(dialect), '008_interests': m008(), '009_doi_index': m009(), '010_feed_tokens': m010(), '011_api_keys': m011(dialect), '012_rate_limits': m012(), '013_jobs': m013(dialect) };
     },
   };
 }
