@@ -15,9 +15,8 @@ import { SearchService } from './services/search.service.js';
 import { PaperImporter } from './services/paper-importer.js';
 import { openDatabase } from './store/db.js';
 import { PoliteHttpClient } from './ingest/http-client.js';
-import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from './jobs/digest.job.js';
-import { startRecommendationRefresh } from './jobs/recommendations.job.js';
-import { RECOUNT_INTERVAL_MS, startVoteRecount } from './jobs/recount-votes.job.js';
+import { startQueue } from './jobs/queue.js';
+import { standardJobs } from './jobs/standard.js';
 import { DigestService } from './services/digest.service.js';
 import { ApiKeyService } from './services/api-key.service.js';
 import { InterestService } from './services/interest.service.js';
@@ -144,20 +143,25 @@ export async function buildServer(config: Config) {
     ops: { store, sync, metricsToken: config.metricsToken, maxIndexLag: config.readyMaxIndexLag },
     ...(config.rateLimitStore === 'database' ? { rateLimitStore: store.rateLimits } : {}),
   });
-  const stopRecount = startVoteRecount(community.votes, RECOUNT_INTERVAL_MS, (e) => app.log.error({ err: e }, 'vote recount failed; retrying next time'));
-  const stopDigests = config.digest.job ? startDigestJob(community.digests, DIGEST_JOB_INTERVAL_MS, (e) => app.log.error({ err: e }, 'digest job failed; retrying next time')) : async () => {};
+  // The periodic jobs, from the queue in the store that every instance and worker shares (each takes what is due).
+  const queue = startQueue(
+    store,
+    standardJobs({
+      store,
+      config,
+      votes: community.votes,
+      digests: config.digest.job ? community.digests : undefined,
+      recs: config.recommendationsJob ? recommendations : undefined,
+      sync,
+      log: (m) => app.log.info(m),
+    }),
+    { onError: (e, job) => app.log.error({ err: e, job: job?.key }, 'job failed; it is retried later') },
+  );
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));
-  const stopRecs = config.recommendationsJob
-    ? startRecommendationRefresh(recommendations, store.settings, {
-        onError: (e) => app.log.error({ err: e }, '"for you" refresh failed; retrying next time'),
-        onDone: (r) => app.log.info(r, '"for you" refreshed'),
-      })
-    : async () => {};
   app.addHook('onClose', async () => {
     stopSync();
-    await stopRecs();
-    await stopRecount();
-    await stopDigests();
+    await queue.stop(); // finishes or gives back the jobs in hand
+    await community.digests.release();
     built.close();
     await sync.idle();
     semantic?.vectors.saveIfDirty(true);

@@ -197,6 +197,14 @@ describe('digest sending survives SIGKILL and temporary SMTP failures: exactly o
     worker.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     for (let i = 0; i < 200 && !out.includes('worker running'); i++) await new Promise((r) => setTimeout(r, 50));
     expect(out).toContain('Paperboy worker running');
+    // It takes its work from the queue in the store: this minute's digest job and this slot's trending recount run.
+    const ran = async () => (await store.jobs.list()).filter((j) => j.status === 'done').map((j) => j.kind);
+    for (let i = 0; i < 200; i++) {
+      const kinds = await ran();
+      if (kinds.includes('digests.send') && kinds.includes('trending.recount')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await ran()).toEqual(expect.arrayContaining(['digests.send', 'trending.recount']));
     const done = exited(worker);
     worker.kill('SIGTERM');
     expect(await done).toMatchObject({ code: 0 });

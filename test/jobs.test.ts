@@ -133,3 +133,38 @@ describe.each(dialects)('job queue on $name', ({ name, available, open }) => {
     });
   });
 });
+
+describe('the daily OAI-PMH harvest job', () => {
+  it('harvests the configured set from the last harvested day to the job’s day, and remembers where it got to', async () => {
+    const { startReplayServer } = await import('./helpers/replay-server.js');
+    const { sqliteStore } = await import('./helpers/app.js');
+    const { loadConfig } = await import('../src/config.js');
+    const { standardJobs, JOB } = await import('../src/jobs/standard.js');
+    const { VoteService } = await import('../src/services/vote.service.js');
+    const replay = await startReplayServer();
+    const store = await sqliteStore();
+    try {
+      const config = loadConfig({ PAPERBOY_DATA: '/tmp', ARXIV_INTERVAL_MS: '0', ARXIV_OAI_URL: replay.oaiUrl, OAI_HARVEST_SET: 'cs', OAI_HARVEST_AT: '02:30' });
+      const jobs = standardJobs({ store, config, votes: new VoteService(store) });
+      expect(jobs.schedules).toContainEqual({ kind: JOB.harvest, dailyAt: '02:30' });
+      expect(await scheduleDue(store, jobs.schedules, Date.parse('2026-11-27T02:31:00Z'))).toContain('ingest.oai@2026-11-27');
+      // The runner's clock is the job's day (the second job is tomorrow's).
+      let clockMs = Date.parse('2026-11-27T02:31:00Z');
+      const errors: string[] = [];
+      const r = new JobRunner(store, jobs.handlers, { owner: 'harvester', clock: () => clockMs, onError: (e) => errors.push(String(e)) });
+      await drive([r], async () => (await store.jobs.byKey('ingest.oai@2026-11-27'))?.status === 'done');
+      expect(errors).toEqual([]);
+      const asked = replay.requests.filter((q) => q.path === '/oai').map((q) => Object.fromEntries(q.params));
+      expect(asked).toEqual([{ verb: 'ListRecords', metadataPrefix: 'arXivRaw', from: '2026-11-26', until: '2026-11-27', set: 'cs' }]);
+      expect(await store.settings.get('harvest:oai:last-day')).toBe('2026-11-27');
+      // The next day's job starts where this one stopped.
+      clockMs = Date.parse('2026-11-28T03:00:00Z');
+      await scheduleDue(store, jobs.schedules, clockMs);
+      await drive([r], async () => (await store.jobs.byKey('ingest.oai@2026-11-28'))?.status === 'done');
+      expect(Object.fromEntries(replay.requests.filter((q) => q.path === '/oai').at(-1)!.params)).toMatchObject({ from: '2026-11-27', until: '2026-11-28' });
+    } finally {
+      await store.close();
+      await replay.close();
+    }
+  });
+});

@@ -85,6 +85,8 @@ describe.each(dialects)('operations on $name', ({ name, available, open }) => {
       expect(text).toMatch(/^paperboy_digest_deliveries\{status="pending"\} 0$/m);
       expect(text).toMatch(/^paperboy_digest_queue_oldest_due_seconds 0$/m);
       expect(text).toMatch(/^paperboy_search_index_behind 0$/m);
+      expect(text).toMatch(/^paperboy_jobs\{status="queued"\} \d+$/m);
+      expect(text).toMatch(/^paperboy_jobs_oldest_due_seconds \d/m);
       expect(text).toMatch(/^paperboy_process_resident_memory_bytes \d+/m);
       // From another machine: refused without the token, served with it.
       const far = { remoteAddress: '203.0.113.9' };

@@ -6,9 +6,8 @@
  */
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
-import { DIGEST_JOB_INTERVAL_MS, startDigestJob } from '../jobs/digest.job.js';
-import { RECOUNT_INTERVAL_MS, startVoteRecount } from '../jobs/recount-votes.job.js';
-import { startRecommendationRefresh } from '../jobs/recommendations.job.js';
+import { startQueue } from '../jobs/queue.js';
+import { standardJobs } from '../jobs/standard.js';
 import { buildDigests, openSearchIndex, openSemantic, openStore } from '../main.js';
 import { IndexSync } from '../search/index-sync.js';
 import { RecommendationService } from '../services/recommendation.service.js';
@@ -99,30 +98,27 @@ export function registerDigestCommands(program: Command, configFrom: (flags: obj
 
   program
     .command('worker')
-    .description('run the background jobs (digests, vote recount, "for you" refresh) without the web server; stop with Ctrl-C or SIGTERM')
+    .description('run the background jobs from the queue in the database (digests, trending recount, "for you", the daily OAI-PMH harvest when OAI_HARVEST_SET is set) without the web server; run as many as you like; stop with Ctrl-C or SIGTERM')
     .action(async (_flags: object, cmd: Command) => {
       const config = configFrom(cmd.optsWithGlobals());
       const store = await openStore(config);
       const { digests, mailer } = await buildDigests(store, config, (m) => console.log(m));
-      const stopDigests = startDigestJob(digests, DIGEST_JOB_INTERVAL_MS, (e) => console.error(`digest job failed: ${(e as Error).message}`));
-      const stopRecount = startVoteRecount(new VoteService(store), RECOUNT_INTERVAL_MS, (e) => console.error(`vote recount failed: ${(e as Error).message}`));
       // "For you" needs the papers' vectors: this worker keeps its own search index, caught up before each refresh.
       const index = openSearchIndex(config);
       const semantic = await openSemantic(config, index, (m) => console.log(m));
       const sync = new IndexSync(store, index, semantic);
-      const stopRecs = startRecommendationRefresh(new RecommendationService(store, semantic), store.settings, {
-        firstRunMs: 1_000,
-        before: () => sync.syncOnce(),
-        onError: (e) => console.error(`"for you" refresh failed: ${(e as Error).message}`),
-        onDone: (r) => r.refreshed > 0 && console.log(`"for you": ${r.refreshed} of ${r.members} members recomputed in ${(r.ms / 1000).toFixed(1)} s`),
-      });
-      console.log(`Paperboy worker running on ${store.db.location} (digests every ${DIGEST_JOB_INTERVAL_MS / 1000} s). Ctrl-C to stop.`);
+      // Every periodic job comes from the queue in the store, shared with any other worker (and serve).
+      const queue = startQueue(
+        store,
+        standardJobs({ store, config, votes: new VoteService(store), digests, recs: new RecommendationService(store, semantic), sync, log: (m) => console.log(m) }),
+        { onError: (e, job) => console.error(`${job ? `job ${job.key}` : 'job queue'} failed: ${(e as Error).message}`) },
+      );
+      console.log(`Paperboy worker running on ${store.db.location} (jobs from the queue: digests, trending, "for you"${config.harvest.set ? `, the OAI-PMH harvest of ${config.harvest.set}` : ''}). Ctrl-C to stop.`);
       const keepAlive = setInterval(() => {}, 60_000);
       const stop = async () => {
         clearInterval(keepAlive);
-        await stopDigests(); // finishes the round in progress and gives back unsent leases
-        await stopRecount();
-        await stopRecs();
+        await queue.stop(); // finishes or gives back the jobs in hand
+        await digests.release(); // and any digest deliveries still leased to this process
         semantic?.vectors.saveIfDirty(true);
         index.close();
         mailer.close();

@@ -171,3 +171,43 @@ export async function scheduleDue(store: Store, schedules: readonly Schedule[], 
   }
   return added;
 }
+
+/** How often a process schedules the current slots (cheap: one no-op insert per schedule once the slot exists). */
+export const SCHEDULE_EVERY_MS = 30_000;
+const KEEP_FINISHED_MS = 7 * 86_400_000;
+
+/**
+ * Runs `handlers` from the queue and schedules `schedules`' slots, until the returned stop function is called (which
+ * finishes or gives back the jobs in hand).
+ */
+export function startQueue(
+  store: Store,
+  work: { handlers: Record<string, JobHandler>; schedules: readonly Schedule[] },
+  opts: RunnerOptions & { scheduleEveryMs?: number } = {},
+): { runner: JobRunner; stop: (graceMs?: number) => Promise<void> } {
+  const clock = opts.clock ?? Date.now;
+  const onError = opts.onError ?? (() => {});
+  const runner = new JobRunner(store, work.handlers, opts);
+  let scheduling: Promise<unknown> = Promise.resolve();
+  const schedule = () => {
+    scheduling = scheduling
+      .then(async () => {
+        await scheduleDue(store, work.schedules, clock());
+        await store.jobs.prune(new Date(clock() - KEEP_FINISHED_MS).toISOString());
+        await runner.pollOnce();
+      })
+      .catch((e) => onError(e, null));
+  };
+  const timer = setInterval(schedule, opts.scheduleEveryMs ?? SCHEDULE_EVERY_MS);
+  timer.unref();
+  schedule();
+  runner.start();
+  return {
+    runner,
+    stop: async (graceMs?: number) => {
+      clearInterval(timer);
+      await scheduling;
+      await runner.stop(graceMs);
+    },
+  };
+}

@@ -10,6 +10,11 @@ export class SettingsRepository {
     return r?.value ?? null;
   }
 
+  /** Stores `value` under `key`, replacing what was there. */
+  async set(key: string, value: string): Promise<void> {
+    await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  }
+
   /** Stores `value` unless the key has one already; returns the stored value (the first writer wins, on any instance). */
   async getOrSet(key: string, value: string): Promise<string> {
     await this.db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doNothing()).execute();

@@ -143,6 +143,25 @@ export function registerOps(app: FastifyInstance, deps: OpsDeps): void {
       this.set(next ? Math.max(0, (Date.now() - Date.parse(next)) / 1000) : 0);
     },
   });
+  new Gauge({
+    name: 'paperboy_jobs',
+    help: 'Jobs in the queue by status (queued and running are the backlog; failed gave up after their attempts).',
+    labelNames: ['status'] as const,
+    registers: [register],
+    async collect() {
+      const { counts } = await store.jobs.stats(new Date().toISOString());
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'paperboy_jobs_oldest_due_seconds',
+    help: 'How long the longest-waiting due job has waited (0 when none is due).',
+    registers: [register],
+    async collect() {
+      const { oldestDue } = await store.jobs.stats(new Date().toISOString());
+      this.set(oldestDue ? Math.max(0, (Date.now() - Date.parse(oldestDue)) / 1000) : 0);
+    },
+  });
   if (deps.sync) {
     const sync = deps.sync;
     new Gauge({
