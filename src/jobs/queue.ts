@@ -51,7 +51,7 @@ export class JobRunner {
   ) {
     this.owner = opts.owner ?? workerId();
     this.leaseMs = opts.leaseMs ?? 60_000;
-    this.pollMs = opts.pollMs ?? 1_000;
+    this.pollMs = opts.pollMs ?? 5_000;
     this.concurrency = opts.concurrency ?? 2;
     this.retryBaseMs = opts.retryBaseMs ?? 30_000;
     this.clock = opts.clock ?? Date.now;
