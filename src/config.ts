@@ -125,7 +125,7 @@ const schema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
   PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
-  OAI_HARVEST_SET: z.string().trim().regex(/^[a-z-]+(:[a-z-]+(:[A-Za-z-]+)?)?$/, 'expected an arXiv OAI-PMH set such as cs or physics:hep-th').optional(),
+  OAI_HARVEST_SET: z.string().trim().regex(/^(all|[a-z-]+(:[a-z-]+(:[A-Za-z-]+)?)?)$/, 'expected an arXiv OAI-PMH set such as cs or physics:hep-th, or all').optional(),
   // arXiv announces new papers at 20:00 US Eastern (00:00 or 01:00 UTC); a little after that by default.
   OAI_HARVEST_AT: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a UTC time HH:MM').default('02:30'),
   RATE_LIMIT_STORE: z.enum(['memory', 'database'], { message: 'expected memory or database' }).optional(),

@@ -75,7 +75,8 @@ export function standardJobs(deps: JobDeps): { handlers: Record<string, JobHandl
       // From the last day harvested (inclusive: records of that day may have come in after the last run), else yesterday.
       const from = (await store.settings.get(HARVEST_LAST_DAY)) ?? new Date(Date.parse(today) - 86_400_000).toISOString().slice(0, 10);
       const http = new PoliteHttpClient({ minIntervalMs: config.arxivIntervalMs });
-      const source = withFeedOnPublished(new OaiPmhSource({ baseUrl: config.arxivOaiUrl, http, from, until: today, set }));
+      // `all`: the whole of arXiv (no set).
+      const source = withFeedOnPublished(new OaiPmhSource({ baseUrl: config.arxivOaiUrl, http, from, until: today, ...(set === 'all' ? {} : { set }) }));
       const s = await new PaperImporter(store).run(source);
       await store.settings.set(HARVEST_LAST_DAY, today);
       deps.log?.(`OAI-PMH harvest of ${set} from ${from}: ${s.added} added, ${s.updated} updated, ${s.rejected} rejected`);

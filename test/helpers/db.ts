@@ -34,8 +34,8 @@ if (pgProblem) console.warn(`PostgreSQL suite skipped: ${PG_TEST_URL} unreachabl
 
 export const POSTGRES_AVAILABLE = pgProblem === null;
 
-/** A fresh, migrated PostgreSQL store in a schema of its own. */
-export async function postgresStore(): Promise<Store> {
+/** A fresh PostgreSQL schema: a URL whose connections use it (search_path), and a way to drop it. */
+export async function createPgSchema(): Promise<{ url: string; drop: () => Promise<void> }> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_TEST_URL });
   await admin.connect();
@@ -43,7 +43,19 @@ export async function postgresStore(): Promise<Store> {
   await admin.end();
   const url = new URL(PG_TEST_URL);
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const store = new Store(openDatabase({ dialect: 'postgres', url: url.toString() }, { poolSize: 4 }));
+  const drop = async () => {
+    const c = new pg.Client({ connectionString: PG_TEST_URL });
+    await c.connect();
+    await c.query(`drop schema ${schema} cascade`);
+    await c.end();
+  };
+  return { url: url.toString(), drop };
+}
+
+/** A fresh, migrated PostgreSQL store in a schema of its own. */
+export async function postgresStore(): Promise<Store> {
+  const { url, drop } = await createPgSchema();
+  const store = new Store(openDatabase({ dialect: 'postgres', url }, { poolSize: 4 }));
   await store.migrate();
   const close = store.close.bind(store);
   let closing: Promise<void> | null = null;
@@ -51,10 +63,7 @@ export async function postgresStore(): Promise<Store> {
   store.close = () =>
     (closing ??= (async () => {
       await close();
-      const c = new pg.Client({ connectionString: PG_TEST_URL });
-      await c.connect();
-      await c.query(`drop schema ${schema} cascade`);
-      await c.end();
+      await drop();
     })());
   return store;
 }
