@@ -8,6 +8,7 @@ import { buildServer, openStore } from '../main.js';
 import { openDatabase } from '../store/db.js';
 import { Store } from '../store/store.js';
 import { registerAdminCommand } from './admin.command.js';
+import { registerBackupCommand } from './backup.command.js';
 import { registerDigestCommands } from './digest.command.js';
 import { registerIngestCommand } from './ingest.command.js';
 import { registerRecsCommands } from './recs.command.js';
@@ -116,6 +117,7 @@ export function buildProgram(): Command {
   registerAdminCommand(program, configFrom);
   registerDigestCommands(program, configFrom);
   registerRecsCommands(program, configFrom);
+  registerBackupCommand(program, configFrom);
   return program;
 }
 
