@@ -1,0 +1,124 @@
+/**
+ * The deployment recipe's nginx configuration (docs/deploy.md), run for real in front of two app instances over one
+ * store: it is valid, spreads requests over both, caches anonymous pages but never a member's page or an API-key
+ * request, passes its request id through, and keeps answering when one instance goes away.
+ * Needs Debian's nginx; CI (PAPERBOY_REQUIRE_NGINX=1) fails without it, elsewhere the file skips with a message.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../src/store/store.js';
+import { seededApp, sqliteStore, tempDir } from './helpers/app.js';
+import { listen } from './helpers/browser.js';
+
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
+if (!NGINX && process.env.PAPERBOY_REQUIRE_NGINX === '1') throw new Error('nginx is required (PAPERBOY_REQUIRE_NGINX=1) but not installed: apt-get install -y nginx-light');
+if (!NGINX) console.warn('nginx.test.ts: skipping, nginx is not installed (apt-get install -y nginx-light). Set PAPERBOY_REQUIRE_NGINX=1 to make this a failure.');
+
+const DOC = path.resolve(import.meta.dirname, '../docs/deploy.md');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** The recipe's nginx block, pointed at these ports and folders, inside a minimal main configuration. */
+export function recipeConfig(dir: string, listenPort: number, upstreams: [number, number]): string {
+  const block = /```nginx\n([\s\S]*?)```/.exec(fs.readFileSync(DOC, 'utf8'))?.[1];
+  if (!block) throw new Error('docs/deploy.md has no nginx block');
+  const site = block
+    .replace('server 127.0.0.1:3001', `server 127.0.0.1:${upstreams[0]}`)
+    .replace('server 127.0.0.1:3002', `server 127.0.0.1:${upstreams[1]}`)
+    .replace('/var/cache/nginx/paperboy', path.join(dir, 'cache'))
+    .replace('listen 80;', `listen 127.0.0.1:${listenPort};`);
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${path.join(dir, t)};`).join(' ');
+  return `${process.getuid?.() === 0 ? 'user root;\n' : ''}daemon off;
+error_log ${path.join(dir, 'error.log')} warn;
+pid ${path.join(dir, 'nginx.pid')};
+events { worker_connections 256; }
+http {
+  access_log off;
+  ${temp}
+${site}
+}
+`;
+}
+
+describe.runIf(NGINX)('nginx in front of two instances (docs/deploy.md)', () => {
+  let store: Store;
+  const apps: FastifyInstance[] = [];
+  const servers: Array<{ baseUrl: string; close: () => Promise<void> }> = [];
+  let nginx: ChildProcess;
+  let base = '';
+  let dir = '';
+
+  beforeAll(async () => {
+    store = await sqliteStore();
+    for (let i = 0; i < 2; i++) {
+      const { app } = await seededApp({ store });
+      apps.push(app);
+      servers.push(await listen(app));
+    }
+    dir = tempDir('paperboy-nginx-');
+    const port = await freePort();
+    const conf = path.join(dir, 'nginx.conf');
+    fs.writeFileSync(conf, recipeConfig(dir, port, [Number(new URL(servers[0]!.baseUrl).port), Number(new URL(servers[1]!.baseUrl).port)]));
+    const check = spawnSync(NGINX!, ['-t', '-p', dir, '-c', conf], { encoding: 'utf8' });
+    expect(check.status, check.stderr).toBe(0);
+    nginx = spawn(NGINX!, ['-p', dir, '-c', conf], { stdio: 'ignore' });
+    base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      try {
+        await fetch(`${base}/healthz`);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    nginx?.kill('SIGTERM');
+    for (const s of servers) await s.close().catch(() => {});
+    await store?.close();
+  });
+
+  it('caches anonymous pages for a minute, never a member’s page or a request with an API key', async () => {
+    const first = await fetch(`${base}/papers/2505.20278`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-cache')).toBe('MISS');
+    expect((await fetch(`${base}/papers/2505.20278`)).headers.get('x-cache')).toBe('HIT');
+    const member = await fetch(`${base}/papers/2505.20278`, { headers: { cookie: 'pb_session=abc' } });
+    expect(member.headers.get('x-cache')).toBe('BYPASS');
+    const keyed = await fetch(`${base}/api/v1/papers/2505.20278`, { headers: { authorization: 'Bearer pb_nothing' } });
+    expect(keyed.status).toBe(401);
+    expect(keyed.headers.get('x-cache')).toBe('BYPASS');
+  });
+
+  it('passes its request id through to the instance and back', async () => {
+    const res = await fetch(`${base}/api/v1/papers/2505.20278?fresh=${Date.now()}`);
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('spreads requests over both instances, and keeps answering when one goes away', async () => {
+    const seen = new Set<number>();
+    for (const [i, app] of apps.entries()) app.server.on('request', () => seen.add(i));
+    for (let i = 0; i < 20; i++) expect((await fetch(`${base}/api/v1/search?q=grokking&n=${i}`)).status).toBe(200);
+    expect(seen).toEqual(new Set([0, 1]));
+    // Instance A stops answering (its socket closes, as when its process dies); the store stays, B shares it.
+    apps[0]!.server.closeAllConnections();
+    await new Promise((r) => apps[0]!.server.close(r));
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await fetch(`${base}/api/v1/search?q=grokking&after=${i}`)).status);
+    expect(statuses).toEqual(Array(20).fill(200));
+  });
+});
