@@ -52,8 +52,12 @@ export interface Config {
   submissionMaxAgeDays: number;
   /** Submissions per member per 24 hours. */
   submissionsPerDay: number;
+  /** How long a worker holds a job before another may take it back (it renews the lease while it works). */
+  jobLeaseMs: number;
   /** The daily arXiv OAI-PMH harvest run as a job: which set (null: no harvest) and when (UTC HH:MM). */
   harvest: { set: string | null; at: string };
+  /** Requests a minute per client address on each route of the site (the JSON API has limits of its own). */
+  rateLimitPerMinute: number;
   /** Where rate-limit counters live: this process, or the database (shared by every instance; the default on PostgreSQL). */
   rateLimitStore: 'memory' | 'database';
   /** Bearer token that lets other machines read /metrics; null: only this machine (loopback) may. */
@@ -125,9 +129,11 @@ const schema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).default('Paperboy <paperboy@localhost>'),
   PAPERBOY_PUBLIC_URL: z.url({ protocol: /^https?$/, message: 'expected the address visitors use, e.g. https://papers.example.org' }).optional(),
   SUBMISSION_MAX_AGE_DAYS: z.coerce.number({ message: 'expected days' }).int('expected a whole number of days').min(1, 'expected at least 1 day').max(36500).default(14),
+  JOB_LEASE_MS: z.coerce.number({ message: 'expected milliseconds' }).int().min(1000, 'expected at least 1000 ms').max(3_600_000).default(60_000),
   OAI_HARVEST_SET: z.string().trim().regex(/^(all|[a-z-]+(:[a-z-]+(:[A-Za-z-]+)?)?)$/, 'expected an arXiv OAI-PMH set such as cs or physics:hep-th, or all').optional(),
   // arXiv announces new papers at 20:00 US Eastern (00:00 or 01:00 UTC); a little after that by default.
   OAI_HARVEST_AT: z.string().trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a UTC time HH:MM').default('02:30'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number({ message: 'expected a count' }).int().min(1).max(1_000_000).default(600),
   RATE_LIMIT_STORE: z.enum(['memory', 'database'], { message: 'expected memory or database' }).optional(),
   METRICS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters (e.g. openssl rand -hex 24)').max(200).optional(),
   READY_MAX_INDEX_LAG: z.coerce.number({ message: 'expected a count of changes' }).int().min(0).max(10_000_000).default(10_000),
@@ -209,6 +215,8 @@ export function loadConfig(env: RawEnv = process.env, overrides: RawEnv = {}): C
     submissionsPerDay: c.SUBMISSIONS_PER_DAY,
     // Several instances share one PostgreSQL, so there the counts must be shared too; one SQLite file means one process.
     rateLimitStore: c.RATE_LIMIT_STORE ?? (c.DATABASE_URL && /^postgres/.test(c.DATABASE_URL) ? 'database' : 'memory'),
+    jobLeaseMs: c.JOB_LEASE_MS,
+    rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE,
     harvest: { set: c.OAI_HARVEST_SET ?? null, at: c.OAI_HARVEST_AT },
     metricsToken: c.METRICS_TOKEN ?? null,
     readyMaxIndexLag: c.READY_MAX_INDEX_LAG,

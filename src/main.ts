@@ -139,7 +139,7 @@ export async function buildServer(config: Config) {
   const { community } = built;
   const recommendations = new RecommendationService(store, semantic);
   recommendations.warm(); // the linear model's background (~0.3 s at 87k papers), before any request needs it
-  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, community, recommendations, apiLimits: config.api,
+  const app = await createApp({ feed, search, logLevel: config.logLevel, trustProxy: config.trustProxy, rateLimitPerMinute: config.rateLimitPerMinute, community, recommendations, apiLimits: config.api,
     ops: { store, sync, metricsToken: config.metricsToken, maxIndexLag: config.readyMaxIndexLag },
     ...(config.rateLimitStore === 'database' ? { rateLimitStore: store.rateLimits } : {}),
   });
@@ -155,7 +155,7 @@ export async function buildServer(config: Config) {
       sync,
       log: (m) => app.log.info(m),
     }),
-    { onError: (e, job) => app.log.error({ err: e, job: job?.key }, 'job failed; it is retried later') },
+    { leaseMs: config.jobLeaseMs, onError: (e, job) => app.log.error({ err: e, job: job?.key }, 'job failed; it is retried later') },
   );
   const stopSync = sync.start(SYNC_INTERVAL_MS, (e) => app.log.error({ err: e }, 'search index sync failed; retrying'));
   app.addHook('onClose', async () => {

@@ -6,52 +6,18 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/store.js';
 import { seededApp, sqliteStore, tempDir } from './helpers/app.js';
 import { listen } from './helpers/browser.js';
+import { freePort, NGINX, recipeConfig } from './helpers/nginx.js';
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
 if (!NGINX && process.env.PAPERBOY_REQUIRE_NGINX === '1') throw new Error('nginx is required (PAPERBOY_REQUIRE_NGINX=1) but not installed: apt-get install -y nginx-light');
 if (!NGINX) console.warn('nginx.test.ts: skipping, nginx is not installed (apt-get install -y nginx-light). Set PAPERBOY_REQUIRE_NGINX=1 to make this a failure.');
 
-const DOC = path.resolve(import.meta.dirname, '../docs/deploy.md');
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-/** The recipe's nginx block, pointed at these ports and folders, inside a minimal main configuration. */
-export function recipeConfig(dir: string, listenPort: number, upstreams: [number, number]): string {
-  const block = /```nginx\n([\s\S]*?)```/.exec(fs.readFileSync(DOC, 'utf8'))?.[1];
-  if (!block) throw new Error('docs/deploy.md has no nginx block');
-  const site = block
-    .replace('server 127.0.0.1:3001', `server 127.0.0.1:${upstreams[0]}`)
-    .replace('server 127.0.0.1:3002', `server 127.0.0.1:${upstreams[1]}`)
-    .replace('/var/cache/nginx/paperboy', path.join(dir, 'cache'))
-    .replace('listen 80;', `listen 127.0.0.1:${listenPort};`);
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${path.join(dir, t)};`).join(' ');
-  return `${process.getuid?.() === 0 ? 'user root;\n' : ''}daemon off;
-error_log ${path.join(dir, 'error.log')} warn;
-pid ${path.join(dir, 'nginx.pid')};
-events { worker_connections 256; }
-http {
-  access_log off;
-  ${temp}
-${site}
-}
-`;
-}
 
 describe.runIf(NGINX)('nginx in front of two instances (docs/deploy.md)', () => {
   let store: Store;

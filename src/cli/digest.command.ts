@@ -111,7 +111,7 @@ export function registerDigestCommands(program: Command, configFrom: (flags: obj
       const queue = startQueue(
         store,
         standardJobs({ store, config, votes: new VoteService(store), digests, recs: new RecommendationService(store, semantic), sync, log: (m) => console.log(m) }),
-        { onError: (e, job) => console.error(`${job ? `job ${job.key}` : 'job queue'} failed: ${(e as Error).message}`) },
+        { leaseMs: config.jobLeaseMs, onError: (e, job) => console.error(`${job ? `job ${job.key}` : 'job queue'} failed: ${(e as Error).message}`) },
       );
       console.log(`Paperboy worker running on ${store.db.location} (jobs from the queue: digests, trending, "for you"${config.harvest.set ? `, the OAI-PMH harvest of ${config.harvest.set}` : ''}). Ctrl-C to stop.`);
       const keepAlive = setInterval(() => {}, 60_000);
