@@ -44,6 +44,19 @@ function redact(url: string): string {
   }
 }
 
+/**
+ * Whether an error means the database cannot be reached just now (down, restarting, connection lost), as opposed to
+ * a bad query: callers answer 503 and try again later. PostgreSQL SQLSTATE class 08 (connection exception) and 57P0x
+ * (operator intervention: shutdown, crash shutdown, cannot connect now), and the socket errors of a refused connection.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  if (/^08|^57P0[1-3]$|^ECONNREFUSED$|^ECONNRESET$|^ETIMEDOUT$|^EPIPE$/.test(code)) return true;
+  const message = typeof err?.message === 'string' ? err.message : '';
+  return /Connection terminated|connect ECONNREFUSED|the database system is (starting up|shutting down|in recovery mode)/.test(message);
+}
+
 /** Opens the database named by `target`. Does not migrate; call `migrate()`. */
 export function openDatabase(target: DatabaseTarget, opts: { poolSize?: number } = {}): Db {
   if (target.dialect === 'postgres') {

@@ -33,6 +33,7 @@ import { pageRoutes } from './routes/pages.routes.js';
 import { registerApiDocs } from './api/openapi.js';
 import { type OpsDeps, registerOps, requestId } from './ops.js';
 import { databaseRateLimitStore } from './rate-limit-store.js';
+import { isDatabaseUnavailable } from '../store/db.js';
 import type { RateLimitRepository } from '../store/rate-limit.repository.js';
 import { SHARED_SCHEMAS } from './api/schemas.js';
 import { type ApiLimits, v1Routes } from './api/v1.routes.js';
@@ -232,6 +233,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     if (status && status >= 400 && status < 500) {
       const titles: Record<number, string> = { 404: 'Not found', 405: 'Method not allowed', 406: 'Not acceptable', 413: 'Too large', 415: 'Unsupported media type', 429: 'Too many requests' };
       return sendProblem(req, reply, status, titles[status] ?? 'Bad request', message);
+    }
+    // The database is down or restarting: a 503 a load balancer can route around and a client can retry.
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      reply.header('Retry-After', '5');
+      return sendProblem(req, reply, 503, 'Try again shortly', 'The database is not answering just now. Try again in a few seconds.');
     }
     req.log.error({ err }, 'request failed');
     return sendProblem(req, reply, 500, 'Server error', 'Something went wrong on our side. Try again in a moment.');
