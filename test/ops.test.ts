@@ -126,3 +126,21 @@ describe('paperboy migrate --check', () => {
     expect(after.stdout).toContain('is up to date');
   });
 });
+
+describe.runIf(dialects[1]!.available)('migrations from several instances at once (PostgreSQL)', () => {
+  it('one migrates and the others wait, then find nothing to do', async () => {
+    const { createPgSchema } = await import('./helpers/db.js');
+    const db = await createPgSchema();
+    const stores = [0, 1, 2].map(() => new Store(openDatabase({ dialect: 'postgres', url: db.url })));
+    try {
+      const ran = await Promise.all(stores.map((s) => s.migrate()));
+      // Exactly one of them ran the migrations; all see a current schema.
+      expect(ran.filter((r) => r.length > 0)).toHaveLength(1);
+      expect(ran.find((r) => r.length > 0)![0]).toBe('001_papers_feed_imports');
+      for (const s of stores) expect(await s.pendingMigrations()).toEqual([]);
+    } finally {
+      for (const s of stores) await s.close();
+      await db.drop();
+    }
+  });
+});
