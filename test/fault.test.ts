@@ -17,21 +17,12 @@ import { importFiles, SEED_PAPERS, tempDir } from './helpers/app.js';
 import { createPgSchema, POSTGRES_AVAILABLE } from './helpers/db.js';
 import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
 import { BIN, serverUrl } from './helpers/serve.js';
+import { until, wait } from './helpers/wait.js';
 import { freePort, NGINX, recipeConfig } from './helpers/nginx.js';
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CONNECTIONS = 8;
 
 
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await wait(100);
-  }
-}
 
 describe.runIf(POSTGRES_AVAILABLE && NGINX)('faults under load: a web instance and a worker killed (loopback)', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -16,21 +16,12 @@ import { createPgSchema, POSTGRES_AVAILABLE } from './helpers/db.js';
 import { type Mailbox, startMailbox } from './helpers/mailbox.js';
 import { type ReplayServer, startReplayServer } from './helpers/replay-server.js';
 import { BIN, serverUrl } from './helpers/serve.js';
+import { until, wait } from './helpers/wait.js';
 
 const SUBSCRIBERS = 20;
 const HARVESTED_ID = '0704.1114';
 const HARVESTED_TITLE = 'Identification of Absorption Features in an Extrasolar Planet Atmosphere';
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await wait(100);
-  }
-}
 
 describe.runIf(POSTGRES_AVAILABLE)('two web instances and two workers on one PostgreSQL', () => {
   let db: { url: string; drop: () => Promise<void> };
