@@ -11,10 +11,9 @@
 import parser from '@rowanmanning/feed-parser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../src/web/session.js';
 import type { Store } from '../../src/store/store.js';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, signInBrowser, useBrowser } from '../helpers/browser.js';
 import { dialects } from '../helpers/db.js';
 
 /** Six cs.LG papers about grokking in the seed's last week (its latest feed day is 2025-09-30), with upvotes. */
@@ -121,13 +120,7 @@ for (const { name, available, open } of dialects) {
     const browser = useBrowser(() => server!.baseUrl);
 
     /** Signs the browser in as a new member (a session row and its cookie). */
-    async function signInAs(email: string): Promise<number> {
-      const user = await store.accounts.findOrCreateUser(email, new Date('2025-01-01T00:00:00Z'));
-      await store.accounts.updateProfile(user.id, { displayName: email.split('@')[0]!, affiliation: null });
-      const secret = await store.accounts.createSession(user.id, new Date(), 3_600_000);
-      await browser.context.addCookies([{ name: SESSION_COOKIE, value: secret, url: server!.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
-      return user.id;
-    }
+    const signInAs = (email: string) => signInBrowser(store, browser.context, server!.baseUrl, email);
 
     it('announces the daily, trending, category, search and public-list feeds on their pages, and each parses', async () => {
       const { page } = browser;

@@ -12,10 +12,9 @@
 import { parse } from '@retorquere/bibtex-parser';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE } from '../../src/web/session.js';
 import type { Store } from '../../src/store/store.js';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, signInBrowser, useBrowser } from '../helpers/browser.js';
 import { dialects } from '../helpers/db.js';
 
 /** Twelve papers in the seed's last two weeks (the "for you" window), in three topics and categories. */
@@ -46,13 +45,7 @@ for (const { name, available, open } of dialects) {
     const browser = useBrowser(() => server!.baseUrl);
 
     /** Signs the browser in as a new member (a session row and its cookie). */
-    async function signInAs(email: string): Promise<number> {
-      const user = await store.accounts.findOrCreateUser(email, new Date('2025-01-01T00:00:00Z'));
-      await store.accounts.updateProfile(user.id, { displayName: email.split('@')[0]!, affiliation: null });
-      const secret = await store.accounts.createSession(user.id, new Date(), 3_600_000);
-      await browser.context.addCookies([{ name: SESSION_COOKIE, value: secret, url: server!.baseUrl, httpOnly: true, sameSite: 'Lax' }]);
-      return user.id;
-    }
+    const signInAs = (email: string) => signInBrowser(store, browser.context, server!.baseUrl, email);
     const cards = (page: Page) => page.locator('ol.paper-list > li');
 
     it('starts "for you" from nothing, explains each pick, and hides one with undo', async () => {

@@ -15,6 +15,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+import { SESSION_COOKIE } from '../../src/web/session.js';
 
 export const CHROMIUM_PATH = process.env.PAPERBOY_CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -150,4 +152,16 @@ export function useBrowser(baseUrl: () => string, opts: { viewport?: { width: nu
       return problems;
     },
   };
+}
+
+/**
+ * Signs a browser context in as a member (made if new, named after the address's local part): a session row in the
+ * store and its cookie, as a signed-in browser would hold it. Returns the member's id.
+ */
+export async function signInBrowser(store: Store, context: BrowserContext, baseUrl: string, email: string): Promise<number> {
+  const user = await store.accounts.findOrCreateUser(email, new Date('2025-01-01T00:00:00Z'));
+  await store.accounts.updateProfile(user.id, { displayName: email.split('@')[0]!, affiliation: null });
+  const secret = await store.accounts.createSession(user.id, new Date(), 3_600_000);
+  await context.addCookies([{ name: SESSION_COOKIE, value: secret, url: baseUrl, httpOnly: true, sameSite: 'Lax' }]);
+  return user.id;
 }
