@@ -12,7 +12,12 @@ import { OpenAiEmbedder } from '../src/search/embedders/openai.js';
 import { IndexSync } from '../src/search/index-sync.js';
 import { TextIndex } from '../src/search/text-index.js';
 import { VectorIndex } from '../src/search/vector-index.js';
-import { RECOMMENDATIONS_LEASE, refreshOnce, startRecommendationRefresh } from '../src/jobs/recommendations.job.js';
+import { RECOMMENDATIONS_LEASE, refreshOnce } from '../src/jobs/recommendations.job.js';
+import { startQueue } from '../src/jobs/queue.js';
+import { standardJobs } from '../src/jobs/standard.js';
+import { loadConfig } from '../src/config.js';
+import { VoteService } from '../src/services/vote.service.js';
+import type { Job } from '../src/store/job.repository.js';
 import { PaperImporter } from '../src/services/paper-importer.js';
 import { dot, type Recommendation, RecommendationService, sharedTerms } from '../src/services/recommendation.service.js';
 import type { Store } from '../src/store/store.js';
@@ -250,17 +255,20 @@ describe.each(dialects)('"for you" signals on $name', ({ name, available, open }
       expect(seen.slice(1).every((t, i) => t > seen[i]!)).toBe(true);
     });
 
-    it('runs the refresh job on a timer and stops it cleanly', async () => {
+    it('runs the refresh as a job from the queue (its slot scheduled once) and stops cleanly', async () => {
       const gus = await signedInMember(app, store, `fy-gus-${name}@example.org`, { name: 'Gus' });
       await gus.post('/follows', { kind: 'category', value: 'cs.CV' });
       const id = await userId(store, `fy-gus-${name}@example.org`);
       expect(await store.interests.cached(id)).toBeNull();
-      const runs: Array<{ members: number; refreshed: number }> = [];
-      const stop = startRecommendationRefresh(recs, store.settings, { firstRunMs: 5, intervalMs: 60_000, onDone: (r) => runs.push(r) });
-      for (let i = 0; i < 200 && runs.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-      await stop();
-      expect(runs).toHaveLength(1);
-      expect(runs[0]!.refreshed).toBeGreaterThanOrEqual(1);
+      const config = loadConfig({ PAPERBOY_DATA: tempDir() });
+      const queue = startQueue(store, standardJobs({ store, config, votes: new VoteService(store), recs }), { pollMs: 20, scheduleEveryMs: 60_000 });
+      let job: Job | undefined;
+      for (let i = 0; i < 200 && job?.status !== 'done'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        job = (await store.jobs.list('recs.refresh')).at(-1);
+      }
+      await queue.stop();
+      expect(job).toMatchObject({ status: 'done', attempts: 1 });
       expect((await store.interests.cached(id))!.items.length).toBeGreaterThan(0);
     });
 

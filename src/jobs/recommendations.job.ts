@@ -1,6 +1,6 @@
 /**
- * The "for you" refresh: soon after start and then every half hour, every member with signals whose cached
- * recommendations are stale (a newer feed day, or signals changed since) gets them recomputed. Members who changed
+ * The "for you" refresh (the `recs.refresh` job, every half hour: jobs/standard.ts): every member with signals whose
+ * cached recommendations are stale (a newer feed day, or signals changed since) gets them recomputed. Members who changed
  * something in between are recomputed on their next visit anyway; this job makes the first visit after an
  * announcement instant and keeps the cost off the web requests.
  */
@@ -9,7 +9,6 @@ import os from 'node:os';
 import type { RecommendationService } from '../services/recommendation.service.js';
 import type { SettingsRepository } from '../store/settings.repository.js';
 
-export const RECOMMENDATIONS_INTERVAL_MS = 30 * 60_000;
 /**
  * One refresh at a time across every process sharing the store (each `serve` instance and worker runs the job): the
  * one holding this lease refreshes, the others skip the round. Longer than a refresh of 10,000 members (bench:recs).
@@ -38,40 +37,3 @@ export async function refreshOnce(
   }
 }
 
-/** First run after start: long enough for the search index to catch up with the store. */
-export const RECOMMENDATIONS_FIRST_RUN_MS = 60_000;
-
-/**
- * Starts the job; returns a function that stops it and waits for a run in progress. `before` runs ahead of each
- * refresh (a worker brings its search index up to date there).
- */
-export function startRecommendationRefresh(
-  recs: RecommendationService,
-  settings: SettingsRepository,
-  opts: { intervalMs?: number; firstRunMs?: number; before?: () => Promise<unknown>; onError?: (e: unknown) => void; onDone?: (r: { members: number; refreshed: number; ms: number }) => void } = {},
-): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const owner = leaseOwner();
-  const run = () => {
-    running = running
-      .then(async () => {
-        if (stopped) return;
-        const t0 = performance.now();
-        await opts.before?.();
-        const r = await refreshOnce(recs, settings, owner, { shouldStop: () => stopped });
-        if (r) opts.onDone?.({ ...r, ms: performance.now() - t0 });
-      })
-      .catch(opts.onError ?? (() => {}));
-  };
-  const first = setTimeout(run, opts.firstRunMs ?? RECOMMENDATIONS_FIRST_RUN_MS);
-  const timer = setInterval(run, opts.intervalMs ?? RECOMMENDATIONS_INTERVAL_MS);
-  first.unref();
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(first);
-    clearInterval(timer);
-    await running;
-  };
-}

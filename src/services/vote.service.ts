@@ -49,7 +49,7 @@ export class VoteService {
   }
 
   /**
-   * The periodic recount (jobs/recount-votes.job): every voted paper's counts and trending score from the votes
+   * The periodic recount (the trending.recount job, jobs/standard.ts): every voted paper's counts and trending score from the votes
    * table. It repairs any drift and lets the votes of accounts that have aged past the trust threshold count.
    */
   async recountAll(): Promise<number> {
