@@ -70,9 +70,14 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: accessibility (a
         const page = await context.newPage();
         const pages = c.member ? [...PUBLIC_PAGES, ...MEMBER_PAGES, `/lists/${listId}`, `/users/${userId}`] : [...PUBLIC_PAGES, `/users/${userId}`];
         const found: Violation[] = [];
-        for (const path of pages) {
-          const res = await page.goto(path);
+        // Each page as loaded, and the home page with the keyboard shortcuts' dialog open (?).
+        for (const path of [...pages, '/#shortcuts']) {
+          const res = await page.goto(path.replace('#shortcuts', ''));
           expect(res?.status(), path).toBeLessThan(400);
+          if (path.endsWith('#shortcuts')) {
+            await page.keyboard.press('?');
+            await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+          }
           await page.addScriptTag({ path: AXE });
           const violations = await page.evaluate(async () => {
             const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
