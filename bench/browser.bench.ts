@@ -1,0 +1,135 @@
+/**
+ * Front-end performance in a real browser (issue 9): for the home page and a paper page of the demo corpus, served
+ * by `paperboy serve` exactly as `npm start` does, Chromium reports
+ * - JavaScript bytes over the wire (compressed, as sent) and uncompressed,
+ * - Largest Contentful Paint (PerformanceObserver, buffered),
+ * - Cumulative Layout Shift (layout-shift entries without recent input, summed as the page loads and for 1 s after),
+ * over several cold loads each (a new browser context per load: empty cache), with medians. The check that matters
+ * for layout is CLS below 0.1 (Google's "good"); the issue's budget for scripts is 30 kB compressed on a feed page.
+ * Loopback only; needs Debian's Chromium at /usr/bin/chromium.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { fmtInt, fmtMs, median, table } from './lib/stats.js';
+import { PROJECT_ROOT } from './lib/hash-files.js';
+
+const LOADS = Number(process.env.BENCH_LOADS ?? 7);
+const BIN = path.join(PROJECT_ROOT, 'bin/paperboy.mjs');
+const CHROMIUM = '/usr/bin/chromium';
+const tty = process.stderr.isTTY;
+const progress = (msg: string) => (tty ? process.stderr.write(`\r\x1b[K${msg}`) : process.stderr.write(`${msg}\n`));
+
+async function startServer(): Promise<{ base: string; child: ChildProcess }> {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const data = mkdtempSync(path.join(tmpdir(), 'paperboy-browser-bench-'));
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data], {
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', DIGEST_JOB: '0', RECOMMENDATIONS_JOB: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /serving .* at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+    setTimeout(() => reject(new Error(`serve did not start in 120 s: ${out}`)), 120_000);
+  });
+  return { base, child };
+}
+
+interface Load {
+  jsWire: number;
+  jsBytes: number;
+  scripts: number;
+  lcpMs: number;
+  cls: number;
+  totalWire: number;
+}
+
+async function main() {
+  progress('starting paperboy serve with the demo corpus (first start loads it into a fresh SQLite file)…');
+  const { base, child } = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    // The first paper of the home page with math in its abstract, if any (KaTeX's CSS and fonts are the heaviest thing a
+    // page loads), else the first paper.
+    const daily = (await (await fetch(`${base}/api/daily_papers?limit=100`)).json()) as Array<{ paper: { id: string; summary: string } }>;
+    const paperId = (daily.find((d) => /\$[^$]+\$/.test(d.paper.summary)) ?? daily[0]!).paper.id;
+    const targets = [
+      { name: 'home page', path: '/' },
+      { name: `paper page (${paperId})`, path: `/papers/${paperId}` },
+    ];
+    const results = new Map<string, Load[]>();
+    for (let round = 0; round < LOADS; round++) {
+      for (const t of targets) {
+        progress(`load ${round + 1}/${LOADS}: ${t.name}`);
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        const types = new Map<string, string>();
+        let jsWire = 0;
+        let totalWire = 0;
+        let scripts = 0;
+        cdp.on('Network.responseReceived', (e) => types.set(e.requestId, e.type));
+        cdp.on('Network.loadingFinished', (e) => {
+          totalWire += e.encodedDataLength;
+          if (types.get(e.requestId) === 'Script') {
+            jsWire += e.encodedDataLength;
+            scripts++;
+          }
+        });
+        await page.addInitScript(() => {
+          const w = window as unknown as { __lcp: number; __cls: number };
+          w.__lcp = 0;
+          w.__cls = 0;
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) w.__lcp = e.startTime;
+          }).observe({ type: 'largest-contentful-paint', buffered: true });
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean }>) if (!e.hadRecentInput) w.__cls += e.value;
+          }).observe({ type: 'layout-shift', buffered: true });
+        });
+        await page.goto(`${base}${t.path}`, { waitUntil: 'load' });
+        await page.waitForTimeout(1000); // late shifts (fonts, math) count too
+        const m = await page.evaluate(() => {
+          const w = window as unknown as { __lcp: number; __cls: number };
+          const js = performance.getEntriesByType('resource').filter((r) => (r as PerformanceResourceTiming).initiatorType === 'script') as PerformanceResourceTiming[];
+          return { lcp: w.__lcp, cls: w.__cls, jsBytes: js.reduce((n, r) => n + r.decodedBodySize, 0) };
+        });
+        (results.get(t.name) ?? results.set(t.name, []).get(t.name)!).push({ jsWire, jsBytes: m.jsBytes, scripts, lcpMs: m.lcp, cls: m.cls, totalWire });
+        await context.close();
+      }
+    }
+    if (tty) process.stderr.write('\r\x1b[K');
+    const rows = [...results.entries()].map(([name, loads]) => [
+      name,
+      String(median(loads.map((l) => l.scripts))),
+      `${fmtInt(median(loads.map((l) => l.jsWire)))} B`,
+      `${fmtInt(median(loads.map((l) => l.jsBytes)))} B`,
+      `${fmtInt(median(loads.map((l) => l.totalWire)) / 1024)} kB`,
+      fmtMs(median(loads.map((l) => l.lcpMs))),
+      median(loads.map((l) => l.cls)).toFixed(4),
+      Math.max(...loads.map((l) => l.cls)).toFixed(4),
+    ]);
+    console.log(`\nFront-end performance, ${LOADS} cold loads each at 1280×900 (medians; Chromium ${browser.version()}, loopback, demo corpus)`);
+    console.log(table(['page', 'scripts', 'JS on the wire', 'JS uncompressed', 'all bytes', 'LCP ms', 'CLS', 'CLS worst'], rows, 1));
+    const worstCls = Math.max(...[...results.values()].flat().map((l) => l.cls));
+    const worstJs = Math.max(...[...results.values()].flat().map((l) => l.jsWire));
+    console.log(`\ncheck: CLS below 0.1 on every load: ${worstCls < 0.1 ? 'PASS' : 'FAIL'} (worst ${worstCls.toFixed(4)})`);
+    console.log(`check: JavaScript under 30 kB compressed: ${worstJs < 30 * 1024 ? 'PASS' : 'FAIL'} (largest ${fmtInt(worstJs)} B)`);
+    if (worstCls >= 0.1) process.exitCode = 1;
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
