@@ -8,38 +8,15 @@
  * for layout is CLS below 0.1 (Google's "good"); the issue's budget for scripts is 30 kB compressed on a feed page.
  * Loopback only; needs Debian's Chromium at /usr/bin/chromium.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { paperWithMath, startDemoServer } from '../test/helpers/serve.js';
 import { fmtInt, fmtMs, median, table } from './lib/stats.js';
-import { PROJECT_ROOT } from './lib/hash-files.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 7);
-const BIN = path.join(PROJECT_ROOT, 'bin/paperboy.mjs');
 const CHROMIUM = '/usr/bin/chromium';
 const tty = process.stderr.isTTY;
 const progress = (msg: string) => (tty ? process.stderr.write(`\r\x1b[K${msg}`) : process.stderr.write(`${msg}\n`));
 
-async function startServer(): Promise<{ base: string; child: ChildProcess }> {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const data = mkdtempSync(path.join(tmpdir(), 'paperboy-browser-bench-'));
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data], {
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', DIGEST_JOB: '0', RECOMMENDATIONS_JOB: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /serving .* at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`serve did not start in 120 s: ${out}`)), 120_000);
-  });
-  return { base, child };
-}
 
 interface Load {
   jsWire: number;
@@ -52,13 +29,10 @@ interface Load {
 
 async function main() {
   progress('starting paperboy serve with the demo corpus (first start loads it into a fresh SQLite file)…');
-  const { base, child } = await startServer();
+  const { base, child } = await startDemoServer();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   try {
-    // The first paper of the home page with math in its abstract, if any (KaTeX's CSS and fonts are the heaviest thing a
-    // page loads), else the first paper.
-    const daily = (await (await fetch(`${base}/api/daily_papers?limit=100`)).json()) as Array<{ paper: { id: string; summary: string } }>;
-    const paperId = (daily.find((d) => /\$[^$]+\$/.test(d.paper.summary)) ?? daily[0]!).paper.id;
+    const paperId = await paperWithMath(base);
     const targets = [
       { name: 'home page', path: '/' },
       { name: `paper page (${paperId})`, path: `/papers/${paperId}` },

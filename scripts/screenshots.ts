@@ -4,35 +4,20 @@
  * them in Chromium (/usr/bin/chromium): the home page (desktop, and a phone in the dark theme), a paper page with
  * math, a search, and the daily digest email as its preview shows it.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { paperWithMath, startDemoServer } from '../test/helpers/serve.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'docs/screenshots');
 
 async function main() {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-screenshots-'));
   process.stderr.write('starting paperboy serve with the demo corpus…\n');
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/paperboy.mjs'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data', data], {
-    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', DIGEST_JOB: '0', RECOMMENDATIONS_JOB: '0' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /serving .* at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
+  const { base, child } = await startDemoServer();
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
   try {
-    const daily = (await (await fetch(`${base}/api/daily_papers?limit=100`)).json()) as Array<{ paper: { id: string; summary: string } }>;
-    const withMath = (daily.find((d) => /\$[^$]+\$/.test(d.paper.summary)) ?? daily[0]!).paper.id;
+    const withMath = await paperWithMath(base);
     const shots = [
       { file: 'home.png', path: '/', width: 1280, height: 900, scheme: 'light' as const },
       { file: 'home-phone-dark.png', path: '/', width: 390, height: 844, scheme: 'dark' as const },

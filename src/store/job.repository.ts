@@ -199,13 +199,18 @@ export class JobRepository {
     return (await q.execute()).map(toJob);
   }
 
-  /** Jobs by status, and when the longest-waiting due job became due (metrics: queue depth and age). */
-  async stats(now: string): Promise<{ counts: Record<JobStatus, number>; oldestDue: string | null }> {
+  /** Jobs by status (metrics: queue depth). */
+  async counts(): Promise<Record<JobStatus, number>> {
     const rows = await this.db.selectFrom('jobs').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
     const counts: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 };
     for (const r of rows) counts[r.status] = Number(r.n);
+    return counts;
+  }
+
+  /** When the longest-waiting due job became due, or null (metrics: queue age). */
+  async oldestDue(now: string): Promise<string | null> {
     const due = await this.db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('t')).where('status', '=', 'queued').where('run_at', '<=', now).executeTakeFirst();
-    return { counts, oldestDue: (due?.t as string | null | undefined) ?? null };
+    return (due?.t as string | null | undefined) ?? null;
   }
 
   /** Forgets finished jobs older than `before`; returns how many. */

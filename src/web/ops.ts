@@ -149,8 +149,7 @@ export function registerOps(app: FastifyInstance, deps: OpsDeps): void {
     labelNames: ['status'] as const,
     registers: [register],
     async collect() {
-      const { counts } = await store.jobs.stats(new Date().toISOString());
-      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+      for (const [status, n] of Object.entries(await store.jobs.counts())) this.set({ status }, n);
     },
   });
   new Gauge({
@@ -158,7 +157,7 @@ export function registerOps(app: FastifyInstance, deps: OpsDeps): void {
     help: 'How long the longest-waiting due job has waited (0 when none is due).',
     registers: [register],
     async collect() {
-      const { oldestDue } = await store.jobs.stats(new Date().toISOString());
+      const oldestDue = await store.jobs.oldestDue(new Date().toISOString());
       this.set(oldestDue ? Math.max(0, (Date.now() - Date.parse(oldestDue)) / 1000) : 0);
     },
   });

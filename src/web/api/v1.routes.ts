@@ -248,8 +248,9 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
     '/api/v1/papers/:id',
     { config: noGlobalLimit, schema: { tags: ['papers'], summary: 'One paper', operationId: 'getPaper', params: IdParams, response: { 200: Type.Ref('Paper'), ...errors(400, 404, 429) } } },
     async (req, reply) => {
-      const view = await deps.feed.paper(paperId(req.params.id));
-      if (!view) throw notFound(`There is no paper ${paperId(req.params.id)} here.`);
+      const id = paperId(req.params.id);
+      const view = await deps.feed.paper(id);
+      if (!view) throw notFound(`There is no paper ${id} here.`);
       reply.header('Cache-Control', CACHE);
       return presentPaper(view.paper, view.feed && { ...view.feed, upvotes: view.upvotes, numComments: view.numComments });
     },
@@ -493,8 +494,9 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
 
   // ---- Reading lists ----
 
-  async function presentList(list: Awaited<ReturnType<typeof c.readingLists.mine>>[number], papers?: PaperRecord[]) {
-    const owner = await c.store.accounts.userById(list.userId);
+  /** A list in the API's shape; `owner` when the caller has the member already (their own lists). */
+  async function presentList(list: Awaited<ReturnType<typeof c.readingLists.mine>>[number], papers?: PaperRecord[], knownOwner?: User) {
+    const owner = knownOwner ?? (await c.store.accounts.userById(list.userId));
     const states = papers ? await c.store.feed.states(papers.map((p) => p.id)) : null;
     return {
       id: list.id,
@@ -538,7 +540,7 @@ export async function v1Routes(scope: FastifyInstance, deps: AppDeps, limits: Ap
     async (req, reply) => {
       const { user } = member(req);
       reply.header('Cache-Control', 'private, no-store');
-      return { data: await Promise.all((await c.readingLists.mine(user)).map((l) => presentList(l))) };
+      return { data: await Promise.all((await c.readingLists.mine(user)).map((l) => presentList(l, undefined, user))) };
     },
   );
 
