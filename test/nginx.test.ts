@@ -70,6 +70,20 @@ describe.runIf(NGINX)('nginx in front of two instances (docs/deploy.md)', () => 
     expect(keyed.headers.get('x-cache')).toBe('BYPASS');
   });
 
+  it('keeps one cached copy per theme (cookie pb_theme): a visitor never gets a page in another visitor’s theme', async () => {
+    const url = `${base}/papers/2505.20278?theme-cache=1`;
+    const get = async (cookie?: string) => {
+      const res = await fetch(url, cookie ? { headers: { cookie } } : {});
+      return { cache: res.headers.get('x-cache'), html: /<html[^>]*>/.exec(await res.text())?.[0] };
+    };
+    expect(await get('pb_theme=dark')).toEqual({ cache: 'MISS', html: '<html lang="en" data-theme="dark">' });
+    expect(await get()).toEqual({ cache: 'MISS', html: '<html lang="en">' });
+    expect(await get('pb_theme=light')).toEqual({ cache: 'MISS', html: '<html lang="en" data-theme="light">' });
+    expect(await get('pb_theme=dark')).toEqual({ cache: 'HIT', html: '<html lang="en" data-theme="dark">' });
+    expect(await get()).toEqual({ cache: 'HIT', html: '<html lang="en">' });
+    expect(await get('pb_theme=light')).toEqual({ cache: 'HIT', html: '<html lang="en" data-theme="light">' });
+  });
+
   it('passes its request id through to the instance and back', async () => {
     const res = await fetch(`${base}/api/v1/papers/2505.20278?fresh=${Date.now()}`);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);

@@ -179,7 +179,7 @@ describe('search page: results', () => {
     const beyond = await search({ q: 'quokka', p: '4' });
     expect(beyond.statusCode).toBe(404);
     expect(beyond.body).toContain('There is no page 4 for this search: it has 3 pages.');
-    expect(beyond.body).toContain('<a href="/search?q=quokka">Back to the first page</a>');
+    expect(beyond.body).toContain('<a class="button-link" href="/search?q=quokka">Back to the first page</a>');
   });
 
   it('searches by filters alone, showing the abstract start when there is no snippet', async () => {

@@ -91,8 +91,8 @@ export const DIGEST_CSS = `
 .pb-btn-cell { padding: 12px 20px; border-radius: 6px; background-color: #1d4ed8; }
 .pb-btn { font-size: 16px; font-weight: 600; color: #ffffff; text-decoration: none; font-family: ${FONT}; }
 .pb-url { font-size: 13px; color: #1d4ed8; word-break: break-all; }
-.pb-foot { padding: 16px 24px 32px; font-family: ${FONT}; font-size: 12px; line-height: 1.5; color: #6b7280; }
-.pb-foot-a { color: #4b5563; text-decoration: underline; }
+.pb-foot { padding: 16px 24px 32px; font-family: ${FONT}; font-size: 12px; line-height: 1.5; color: #4b5563; }
+.pb-foot-a { color: #374151; text-decoration: underline; }
 @media (prefers-color-scheme: dark) {
   .pb-body, .pb-outer { background-color: #0f1115 !important; }
   .pb-pre { color: #0f1115 !important; }

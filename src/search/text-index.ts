@@ -105,6 +105,8 @@ export interface KeywordListOptions {
   any?: boolean;
   /** Rank the titles table when every word is common. */
   titlesWhenCommon?: boolean;
+  /** Rank the titles table whatever the words (search suggestions: titles and authors only, short posting lists). */
+  titlesOnly?: boolean;
 }
 
 /** Thresholds, for tests on small corpora. */
@@ -344,7 +346,8 @@ export class TextIndex {
   private keywordSource(q: ParsedQuery, opts: KeywordListOptions): { match: string; table: 'docs_fts' | 'titles_fts' } | null {
     const match = this.expression(q, opts.any);
     if (match === null) return null;
-    const table = opts.titlesWhenCommon && !q.excluded.length && this.allCommon(q) ? 'titles_fts' : 'docs_fts';
+    const titles = !q.excluded.length && (opts.titlesOnly || (opts.titlesWhenCommon && this.allCommon(q)));
+    const table = titles ? 'titles_fts' : 'docs_fts';
     return { match, table };
   }
 

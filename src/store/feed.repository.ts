@@ -38,6 +38,8 @@ export interface FeedItem {
   numComments: number;
   /** The stored trending score (what `trending` ranks by). */
   trendingScore?: number;
+  /** When the entry was made (ISO): the time the paper entered the feed (feed pages' "new since your last visit"). */
+  enteredAt?: string;
 }
 
 /** `upvotes`: most upvoted first, then newest; `publishedAt`: newest paper first; `trending`: the stored trending score. */
@@ -292,7 +294,7 @@ export class FeedRepository {
     const query = this.base(q)
       .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
       .selectAll('papers')
-      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score']);
+      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score', 'feed_entries.created_at as entered_at']);
     const rows = await this.ranked(query, q.sort, q.after).limit(q.limit).offset(q.offset).execute();
     return rows.map((r) => this.item(r));
   }
@@ -304,7 +306,7 @@ export class FeedRepository {
       .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
       .where('feed_entries.hidden_at', 'is', null)
       .selectAll('papers')
-      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score']);
+      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score', 'feed_entries.created_at as entered_at']);
     const rows = await this.ranked(query, 'trending', after).limit(limit).offset(offset).execute();
     return rows.map((r) => this.item(r));
   }
@@ -335,9 +337,10 @@ export class FeedRepository {
     return this.dialect === 'postgres' ? sql`papers.id collate "C"` : sql`papers.id`;
   }
 
-  private item(r: Parameters<typeof toPaperRecord>[0] & { feed_date: string; submitted_by: string | null; upvotes: number; comment_count: number; trending_score?: number }): FeedItem {
+  private item(r: Parameters<typeof toPaperRecord>[0] & { feed_date: string; submitted_by: string | null; upvotes: number; comment_count: number; trending_score?: number; entered_at?: string }): FeedItem {
     const item: FeedItem = { paper: toPaperRecord(r), feedDate: r.feed_date, submittedBy: r.submitted_by, upvotes: r.upvotes, numComments: r.comment_count };
     if (r.trending_score !== undefined) item.trendingScore = Number(r.trending_score);
+    if (r.entered_at !== undefined) item.enteredAt = r.entered_at;
     return item;
   }
 

@@ -27,6 +27,7 @@ import type { VoteService } from '../services/vote.service.js';
 import type { Store } from '../store/store.js';
 import type { SearchService } from '../services/search.service.js';
 import { renderPage } from './render.js';
+import { registerStylesheet } from './stylesheet.js';
 import { feedRoutes } from './routes/feeds.routes.js';
 import { hfApiRoutes } from './routes/hf-api.routes.js';
 import { pageRoutes } from './routes/pages.routes.js';
@@ -40,6 +41,7 @@ import { type ApiLimits, v1Routes } from './api/v1.routes.js';
 import { searchRoutes } from './routes/search.routes.js';
 import { installSessions, viewerUser } from './session.js';
 import { ANONYMOUS, type ViewerModel } from './viewer.js';
+import { themeFromCookies } from './theme.js';
 import type { User } from '../store/account.repository.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { communityRoutes } from './routes/community.routes.js';
@@ -131,8 +133,10 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, status: nu
     return reply.type('application/json; charset=utf-8').send({ statusCode: status, error: title, code: errorCode(status), message, ...(fields?.length ? { errors: fields } : {}) });
   }
   // The header still shows who is signed in (no CSRF token: error pages carry no forms that change state).
-  const viewer: ViewerModel = { ...ANONYMOUS, user: viewerUser((req as { user?: User | null }).user ?? null), here: req.url.length <= 2000 ? req.url : '/' };
-  return reply.type('text/html; charset=utf-8').send(renderPage(h(ErrorView, { status, title, message }), viewer));
+  const viewer: ViewerModel = { ...ANONYMOUS, user: viewerUser((req as { user?: User | null }).user ?? null), here: req.url.length <= 2000 ? req.url : '/', theme: themeFromCookies(req.headers.cookie) };
+  // The page's own path to load again; never one a browser would read as another host's (`//host/…`, `/\\host/…`).
+  const retry = req.method === 'GET' && req.url.length <= 2000 && /^\/(?![/\\])/.test(req.url) ? req.url : null;
+  return reply.type('text/html; charset=utf-8').send(renderPage(h(ErrorView, { status, title, message, retry }), viewer));
 }
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -203,6 +207,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerApiDocs(app);
   // The API's shared schemas (Paper, Error…), which the v1 and the Hugging Face-compatible routes refer to.
   for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  // /static/app.css is modern-normalize and static/app.css joined (a route of its own, before the static files').
+  registerStylesheet(app, path.join(here, 'static'));
   await app.register(fastifyStatic, { root: path.join(here, 'static'), prefix: '/static/', maxAge: '1h', decorateReply: false });
   await app.register(fastifyStatic, { root: katexDist, prefix: '/static/katex/', maxAge: '7d', decorateReply: false });
 

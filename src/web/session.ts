@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import { SESSION_TTL_MS, type AccountService } from '../services/account.service.js';
 import { isModerator } from '../services/moderation.service.js';
 import { HttpProblem } from './errors.js';
+import { themeFromCookies } from './theme.js';
 import type { ViewerModel } from './viewer.js';
 
 export const SESSION_COOKIE = 'pb_session';
@@ -136,5 +137,6 @@ export async function viewerFor(req: FastifyRequest, reply: FastifyReply, store:
     here,
     lists: menu?.lists ?? null,
     savedIn: menu?.holding ?? new Map(),
+    theme: themeFromCookies(req.headers.cookie),
   };
 }

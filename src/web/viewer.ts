@@ -5,6 +5,7 @@
  */
 import { createContext } from 'preact';
 import type { Role } from '../store/schema.js';
+import type { Theme } from './theme.js';
 
 export interface ViewerModel {
   user: { id: number; name: string; role: Role; moderator: boolean } | null;
@@ -17,8 +18,10 @@ export interface ViewerModel {
   lists: ReadonlyArray<{ id: number; name: string }> | null;
   /** For the page's papers, the member's lists that hold each. */
   savedIn: ReadonlyMap<string, readonly number[]>;
+  /** The colour theme the reader chose (cookie `pb_theme`), or null to follow the system setting. */
+  theme: Theme | null;
 }
 
-export const ANONYMOUS: ViewerModel = { user: null, csrf: null, upvoted: new Set(), here: '/', lists: null, savedIn: new Map() };
+export const ANONYMOUS: ViewerModel = { user: null, csrf: null, upvoted: new Set(), here: '/', lists: null, savedIn: new Map(), theme: null };
 
 export const ViewerContext = createContext<ViewerModel>(ANONYMOUS);

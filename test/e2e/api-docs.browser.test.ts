@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 
-describe.skipIf(browserSuite.skip)(browserSuite.title('browser: API documentation at /api/docs'), () => {
+describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: API documentation at /api/docs ($name)'), (viewport) => {
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
   let operations = 0;
 
@@ -21,7 +21,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: API documentatio
     await server?.close();
   });
 
-  const browser = useBrowser(() => server!.baseUrl);
+  const browser = useBrowser(() => server!.baseUrl, { viewport });
 
   it('renders every operation of the document, from local files, without a CSP violation', async () => {
     const { page } = browser;

@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 import { dialects } from '../helpers/db.js';
 
 for (const { name, available, open } of dialects) {
-  describe.skipIf(browserSuite.skip || !available)(browserSuite.title(`browser: personal API keys on the account page (${name})`), () => {
+  describe.skipIf(browserSuite.skip || !available).each(VIEWPORTS)(browserSuite.title(`browser: personal API keys on the account page (${name}, $name)`), (viewport) => {
     let server: { baseUrl: string; close: () => Promise<void> } | undefined;
     let store: Store;
 
@@ -29,7 +29,7 @@ for (const { name, available, open } of dialects) {
       await server?.close();
     });
 
-    const browser = useBrowser(() => server!.baseUrl);
+    const browser = useBrowser(() => server!.baseUrl, { viewport });
 
     it('makes a key, reads and copies it once, uses it on /api/v1/me, and revokes it', async () => {
       const { page, context } = browser;

@@ -6,7 +6,7 @@
 import parser from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 
 /** A paper with math on 2025-09-25, the seed's second-latest day (the latest is 2025-09-30). */
 const MATH_PAPER = {
@@ -19,7 +19,7 @@ const MATH_PAPER = {
   upvotes: 7,
 };
 
-describe.skipIf(browserSuite.skip)(browserSuite.title('browser: daily feed to a paper with math'), () => {
+describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: daily feed to a paper with math ($name)'), (viewport) => {
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
 
   beforeAll(async () => {
@@ -30,7 +30,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: daily feed to a 
     await server?.close();
   });
 
-  const browser = useBrowser(() => server!.baseUrl);
+  const browser = useBrowser(() => server!.baseUrl, { viewport });
 
   it('goes from the latest day to the previous one and opens a paper whose math is typeset', async () => {
     const { page } = browser;
@@ -54,6 +54,11 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: daily feed to a 
     await expect.poll(() => title.locator('.katex').first().isVisible()).toBe(true);
     expect(await title.locator('.katex').count()).toBe(2);
     expect(await title.innerText()).not.toContain('$');
+    // Screen readers get MathML (KaTeX's htmlAndMathml): a <math> element per formula with its TeX as annotation, and
+    // the visual layout hidden from them.
+    expect(await title.locator('.katex math').count()).toBe(2);
+    expect(await title.locator('.katex math annotation[encoding="application/x-tex"]').first().textContent()).toBe('\\ell_p');
+    expect(await title.locator('.katex-html').evaluateAll((els) => els.map((e) => e.getAttribute('aria-hidden')))).toEqual(['true', 'true']);
     const abstract = page.locator('section.abstract');
     expect(await abstract.locator('.katex-display').count()).toBe(1);
     expect(await abstract.innerText()).not.toContain('$');
@@ -63,6 +68,47 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: daily feed to a 
     expect(strutHeights).toHaveLength(2);
     for (const h of strutHeights) expect(h).toBeGreaterThan(10);
 
+    expect(browser.problems.errors).toEqual([]);
+  });
+
+  it('browses by week and by month with the tabs, steps between periods, jumps to a day with the date picker, and opens trending', async () => {
+    const { page } = browser;
+    const heading = () => page.locator('main h1').textContent();
+    const periodTabs = page.getByRole('navigation', { name: 'Feed period' });
+    await page.goto('/');
+    await periodTabs.getByRole('link', { name: 'Weekly' }).click();
+    await page.waitForURL('**/papers/week/2025-W40');
+    expect(await heading()).toBe('Week 40 of 2025 (29 Sept – 5 Oct)');
+    expect(await periodTabs.getByRole('link', { name: 'Weekly' }).getAttribute('aria-current')).toBe('page');
+    const week40 = await page.locator('article.paper-card').count();
+    expect(week40).toBeGreaterThan(0);
+
+    await page.getByRole('navigation', { name: 'Neighbouring weeks' }).getByRole('link', { name: /Previous week/ }).click();
+    await page.waitForURL('**/papers/week/2025-W39');
+    expect(await heading()).toMatch(/^Week 39 of 2025/);
+    expect(await page.locator('article.paper-card .paper-title a').first().innerText()).toMatch(/^Sharp bounds for/);
+
+    await periodTabs.getByRole('link', { name: 'Monthly' }).click();
+    await page.waitForURL('**/papers/month/2025-09');
+    expect(await heading()).toBe('September 2025');
+    // The month holds both weeks' papers (the week of the 25th and the week of the 30th).
+    expect(await page.locator('article.paper-card').count()).toBe(week40 + 2);
+    await page.getByRole('navigation', { name: 'Neighbouring months' }).getByRole('link', { name: /Previous month/ }).click();
+    await page.waitForURL('**/papers/month/2025-08');
+    expect(await heading()).toBe('August 2025');
+    await page.getByRole('navigation', { name: 'Neighbouring months' }).getByRole('link', { name: /Next month/ }).click();
+    await page.waitForURL('**/papers/month/2025-09');
+
+    // The date picker (a plain GET form) goes to a day.
+    await page.getByLabel('Day', { exact: true }).fill('2025-09-25');
+    await page.getByRole('search', { name: 'Go to a day' }).getByRole('button', { name: 'Go' }).click();
+    await page.waitForURL('**/papers/date/2025-09-25');
+    expect(await heading()).toBe('Thursday, 25 September 2025');
+
+    // Trending, from the site navigation (on a phone too).
+    await page.getByRole('banner').getByRole('link', { name: 'Trending' }).click();
+    await page.waitForURL('**/papers/trending');
+    expect(await page.locator('article.paper-card').count()).toBeGreaterThan(0);
     expect(browser.problems.errors).toEqual([]);
   });
 

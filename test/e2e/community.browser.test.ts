@@ -12,7 +12,7 @@ import type { Dialog, Locator, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommunityDeps } from '../../src/web/app.js';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
 import { type Mailbox, startMailbox } from '../helpers/mailbox.js';
 
@@ -49,7 +49,7 @@ const SUBMITTED_TITLE = 'Proceedings of Workshop AEW10: Concepts in Information 
 const XSS_BODY = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1"> [click](javascript:window.__pwned=1)';
 const XSS_NAME = '<img src=x onerror="window.__pwned=1">';
 
-describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journeys (sign-in, votes, comments, submissions, moderation)'), () => {
+describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: community journeys (sign-in, votes, comments, submissions, moderation) ($name)'), (viewport) => {
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
   let mailbox: Mailbox | undefined;
   let arxiv: ReplayServer | undefined;
@@ -71,7 +71,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
     await mailbox?.close();
   });
 
-  const browser = useBrowser(() => server!.baseUrl);
+  const browser = useBrowser(() => server!.baseUrl, { viewport });
 
   // ---- helpers ------------------------------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
     await page.getByLabel(/Display name/).fill(name);
     await page.getByRole('main').getByRole('button', { name: 'Save' }).click();
     await page.waitForURL((u) => u.pathname === '/account' && u.search === '?saved=1');
-    expect(await page.getByRole('status').textContent()).toBe('Saved.');
+    expect(await page.getByRole('main').getByRole('status').textContent()).toBe('Saved.');
   }
 
   // ---- journeys -----------------------------------------------------------------------------------------------
@@ -178,7 +178,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
     await page.getByLabel('Email address', { exact: true }).fill('ada@example.org');
     await page.getByRole('button', { name: 'Mail me a sign-in link' }).click();
     await page.getByRole('heading', { name: 'Check your mail' }).waitFor();
-    expect(await page.getByRole('status').textContent()).toContain('a sign-in link is on its way');
+    expect(await page.getByRole('main').getByRole('status').textContent()).toContain('a sign-in link is on its way');
 
     // The mail reached the SMTP server, addressed to the member, with a link back to the paper.
     const link = await signInLink('ada@example.org');
@@ -227,7 +227,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
   });
 
   it('upvotes a card and withdraws it with the plain form (JavaScript off): a POST answered 303 back to the feed', async () => {
-    const noJs = await browser.browser.newContext({ baseURL: server!.baseUrl, javaScriptEnabled: false });
+    const noJs = await browser.newContext({ javaScriptEnabled: false });
     try {
       const page = await noJs.newPage();
       const dialogs = noDialogs(page);
@@ -297,6 +297,8 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
       expect(await box.button().getAttribute('title'), where).toBe('Withdraw your upvote');
       expect(await box.form().locator('input[name="action"]').inputValue(), where).toBe('withdraw');
       expect(await samePage(), `${where}: the page did not navigate`).toBe(true);
+      // The box changes before the answer arrives (optimistic): wait for the answer itself.
+      await expect.poll(() => posts.length).toBe(1);
       expect(posts.map((r) => [new URL(r.url()).pathname, r.status()]), where).toEqual([[`/papers/${VOTE_JS_PAPER.id}/vote`, 200]]);
       expect(await posts[0]!.request().headerValue('accept'), where).toBe('application/json');
       expect(await posts[0]!.json(), where).toEqual({ upvotes: 4, upvoted: true });
@@ -305,7 +307,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
       await expect.poll(box.count).toBe(3);
       await expect.poll(box.pressed).toBe('false');
       expect(await samePage(), where).toBe(true);
-      expect(posts, where).toHaveLength(2);
+      await expect.poll(() => posts.length).toBe(2);
       // Stored: a reload shows the same.
       await page.reload();
       expect(await box.count(), where).toBe(3);
@@ -488,8 +490,8 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: community journe
 
     // The operator makes another address a moderator (`paperboy admin grant`); it signs in in its own browser context.
     await community!.moderation.grant('mod@example.org', 'moderator');
-    const modContext = await browser.browser.newContext({ baseURL: server!.baseUrl });
-    const anonContext = await browser.browser.newContext({ baseURL: server!.baseUrl });
+    const modContext = await browser.newContext();
+    const anonContext = await browser.newContext();
     try {
       const mod = await modContext.newPage();
       const modDialogs = noDialogs(mod);

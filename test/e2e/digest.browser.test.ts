@@ -20,7 +20,7 @@ import { DigestService } from '../../src/services/digest.service.js';
 import { LinkSigner } from '../../src/services/signed-links.js';
 import type { Store } from '../../src/store/store.js';
 import { importFiles, seededApp, tempDir } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 import { type Mailbox, startMailbox } from '../helpers/mailbox.js';
 
 /** Where the mail says the site lives; links from mail are moved onto the real server before they are opened. */
@@ -52,7 +52,7 @@ const CL_DAY_BEFORE = paper('2510.90004', '2025-10-02', ['cs.CL'], 'Yesterday in
 const ONE_CLICK_PAPER = paper('2510.90005', '2025-10-06', ['stat.ML'], 'One-click unsubscribe considered helpful', 3);
 const ONE_CLICK_DUE = '2025-10-07T06:00:00Z';
 
-describe.skipIf(browserSuite.skip)(browserSuite.title('browser: digest journey (subscribe, confirm by mail, unsubscribe from the digest)'), () => {
+describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: digest journey (subscribe, confirm by mail, unsubscribe from the digest) ($name)'), (viewport) => {
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
   let mailbox: Mailbox | undefined;
   let store: Store | undefined;
@@ -73,7 +73,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: digest journey (
     await mailbox?.close();
   });
 
-  const browser = useBrowser(() => server!.baseUrl);
+  const browser = useBrowser(() => server!.baseUrl, { viewport });
 
   // ---- helpers ------------------------------------------------------------------------------------------------
 

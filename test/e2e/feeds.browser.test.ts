@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, signInBrowser, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, signInBrowser, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 import { dialects } from '../helpers/db.js';
 
 /** Six cs.LG papers about grokking in the seed's last week (its latest feed day is 2025-09-30), with upvotes. */
@@ -104,7 +104,7 @@ async function readAnnounced(links: HeadLink[], title: string, path: string): Pr
 }
 
 for (const { name, available, open } of dialects) {
-  describe.skipIf(browserSuite.skip || !available)(browserSuite.title(`browser: feeds announced in the page head, fetched and parsed (${name})`), () => {
+  describe.skipIf(browserSuite.skip || !available).each(VIEWPORTS)(browserSuite.title(`browser: feeds announced in the page head, fetched and parsed (${name}, $name)`), (viewport) => {
     let server: { baseUrl: string; close: () => Promise<void> } | undefined;
     let store: Store;
 
@@ -117,7 +117,7 @@ for (const { name, available, open } of dialects) {
       await server?.close();
     });
 
-    const browser = useBrowser(() => server!.baseUrl);
+    const browser = useBrowser(() => server!.baseUrl, { viewport });
 
     /** Signs the browser in as a new member (a session row and its cookie). */
     const signInAs = (email: string) => signInBrowser(store, browser.context, server!.baseUrl, email);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, signInBrowser, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, signInBrowser, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 
 const DAY = '2026-03-03';
 const PAPERS = Array.from({ length: 4 }, (_, i) => ({
@@ -19,7 +19,7 @@ const PAPERS = Array.from({ length: 4 }, (_, i) => ({
   upvotes: 10 - i,
 }));
 
-describe.skipIf(browserSuite.skip)(browserSuite.title('browser: keyboard shortcuts'), () => {
+describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: keyboard shortcuts ($name)'), (viewport) => {
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
   let store: Store;
 
@@ -32,7 +32,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: keyboard shortcu
     await server?.close();
   });
 
-  const browser = useBrowser(() => server!.baseUrl);
+  const browser = useBrowser(() => server!.baseUrl, { viewport });
 
   it('moves with j and k, upvotes with u, shows the list with ?, searches with /, opens with o', async () => {
     const { page, context } = browser;

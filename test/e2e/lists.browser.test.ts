@@ -10,7 +10,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { seededApp, tempDir } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 
 const DAY = '2026-03-02';
 const PAPERS = Array.from({ length: 4 }, (_, i) => ({
@@ -23,7 +23,7 @@ const PAPERS = Array.from({ length: 4 }, (_, i) => ({
   upvotes: 10 - i,
 }));
 
-describe.skipIf(browserSuite.skip)(browserSuite.title('browser: reading lists (save from a card, import a .bib file)'), () => {
+describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: reading lists (save from a card, import a .bib file) ($name)'), (viewport) => {
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
   let store: Store;
 
@@ -36,12 +36,12 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: reading lists (s
     await server?.close();
   });
 
-  const browser = useBrowser(() => server!.baseUrl);
+  const browser = useBrowser(() => server!.baseUrl, { viewport });
 
   /** A context with JavaScript off, signed in as a new member (session cookie set directly). */
   async function signedInNoJs(email: string): Promise<BrowserContext> {
     const user = await store.accounts.findOrCreateUser(email, new Date(Date.now() - 7 * 86_400_000));
-    const context = await browser.browser.newContext({ baseURL: server!.baseUrl, javaScriptEnabled: false });
+    const context = await browser.newContext({ javaScriptEnabled: false });
     const url = new URL(server!.baseUrl);
     await context.addCookies([{ name: 'pb_session', value: await store.accounts.createSession(user.id, new Date(), 86_400_000), domain: url.hostname, path: '/', httpOnly: true, sameSite: 'Lax' }]);
     return context;

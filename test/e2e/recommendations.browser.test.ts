@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, signInBrowser, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, signInBrowser, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 import { dialects } from '../helpers/db.js';
 
 /** Twelve papers in the seed's last two weeks (the "for you" window), in three topics and categories. */
@@ -29,7 +29,7 @@ const WINDOW_PAPERS = Array.from({ length: 12 }, (_, i) => ({
 }));
 
 for (const { name, available, open } of dialects) {
-  describe.skipIf(browserSuite.skip || !available)(browserSuite.title(`browser: "for you", similar papers, reading lists (${name})`), () => {
+  describe.skipIf(browserSuite.skip || !available).each(VIEWPORTS)(browserSuite.title(`browser: "for you", similar papers, reading lists (${name}, $name)`), (viewport) => {
     let server: { baseUrl: string; close: () => Promise<void> } | undefined;
     let store: Store;
 
@@ -42,7 +42,7 @@ for (const { name, available, open } of dialects) {
       await server?.close();
     });
 
-    const browser = useBrowser(() => server!.baseUrl);
+    const browser = useBrowser(() => server!.baseUrl, { viewport });
 
     /** Signs the browser in as a new member (a session row and its cookie). */
     const signInAs = (email: string) => signInBrowser(store, browser.context, server!.baseUrl, email);
@@ -144,7 +144,7 @@ for (const { name, available, open } of dialects) {
       await page.getByLabel(/Public: anyone with the address/).check();
       await page.locator('form[action$="/edit"]').getByRole('button', { name: 'Save' }).click();
       await page.waitForURL((u) => u.pathname === listPath);
-      const visitor = await browser.browser.newContext({ baseURL: server!.baseUrl });
+      const visitor = await browser.newContext();
       try {
         const shared = await visitor.newPage();
         await shared.goto(listPath);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededApp } from '../helpers/app.js';
-import { browserSuite, listen, useBrowser } from '../helpers/browser.js';
+import { browserSuite, listen, useBrowser, VIEWPORTS } from '../helpers/browser.js';
 
 const MATH_PAPER = {
   id: '2509.99001',
@@ -18,7 +18,7 @@ const MATH_PAPER = {
   upvotes: 7,
 };
 
-describe.skipIf(browserSuite.skip)(browserSuite.title('browser: search from the header box to a paper'), () => {
+describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: search from the header box to a paper ($name)'), (viewport) => {
   let server: { baseUrl: string; close: () => Promise<void> } | undefined;
 
   beforeAll(async () => {
@@ -29,12 +29,12 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: search from the 
     await server?.close();
   });
 
-  const browser = useBrowser(() => server!.baseUrl);
+  const browser = useBrowser(() => server!.baseUrl, { viewport });
 
   it('types a query on the home page, sees highlighted results, narrows by a category facet, sorts, and opens a result', async () => {
     const { page } = browser;
     await page.goto('/');
-    const box = page.getByRole('searchbox', { name: 'Search papers' });
+    const box = page.getByRole('combobox', { name: 'Search papers' });
     await box.fill('grokking');
     await box.press('Enter');
     await page.waitForURL('**/search?q=grokking');
@@ -50,13 +50,13 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: search from the 
     const markBg = await firstTitle.locator('mark').first().evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(markBg).not.toBe('rgba(0, 0, 0, 0)');
     // The page's own box holds the query.
-    expect(await page.getByRole('searchbox', { name: 'Search query' }).inputValue()).toBe('grokking');
+    expect(await page.getByRole('combobox', { name: 'Search query' }).inputValue()).toBe('grokking');
 
     // Facets: the category link adds cat:cs.LG to the query.
     const facets = page.getByRole('complementary', { name: 'Narrow the results' });
     await facets.getByRole('link', { name: /cs\.LG/ }).click();
     await page.waitForURL('**/search?q=grokking+cat%3Acs.LG');
-    expect(await page.getByRole('searchbox', { name: 'Search query' }).inputValue()).toBe('grokking cat:cs.LG');
+    expect(await page.getByRole('combobox', { name: 'Search query' }).inputValue()).toBe('grokking cat:cs.LG');
     expect(await page.getByRole('link', { name: 'Remove filter cat:cs.LG' }).isVisible()).toBe(true);
     expect(await cards.count()).toBe(6);
 

@@ -6,6 +6,11 @@
  *   const browser = useBrowser(() => server.baseUrl);  // inside a describe: launches once, a fresh page per test,
  *   browser.page                                       //   screenshot into test-results/ when a test fails
  *
+ * Journeys run once per viewport (`for (const viewport of VIEWPORTS)`, or `describe.each(VIEWPORTS)`): a phone
+ * (360 × 740, touch) and a desktop (1280 × 900). Every page any context of a test loads is checked with axe-core as it
+ * loads (test/helpers/axe.ts): a serious or critical violation fails the test, and each audit is logged to
+ * test-results/axe-audits.jsonl.
+ *
  * Whether browser tests run: `browserSuite` says skip (Chromium missing) unless PAPERBOY_REQUIRE_BROWSER=1, in which
  * case a missing Chromium fails the suite instead (CI must not silently skip them).
  */
@@ -13,8 +18,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type ConsoleMessage, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { type Audits, auditContext, guard } from './axe.js';
 import type { Store } from '../../src/store/store.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 
@@ -75,7 +81,12 @@ function watch(page: Page): PageProblems {
   page.on('console', (m: ConsoleMessage) => {
     if (m.type() === 'error') problems.errors.push(`console: ${m.text()}`);
   });
-  page.on('requestfailed', (r) => problems.errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  // A request the browser cancels because the page moved on (net::ERR_ABORTED: app.js still loading when a journey
+  // clicks away) is not a failure of the site.
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    if (why !== 'net::ERR_ABORTED') problems.errors.push(`requestfailed: ${r.url()} ${why}`);
+  });
   return problems;
 }
 
@@ -92,6 +103,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+export interface Viewport {
+  name: string;
+  width: number;
+  height: number;
+  isMobile?: boolean;
+  hasTouch?: boolean;
+}
+export const PHONE: Viewport = { name: 'phone', width: 360, height: 740, isMobile: true, hasTouch: true };
+export const DESKTOP: Viewport = { name: 'desktop', width: 1280, height: 900 };
+/** The two viewports every journey runs on. */
+export const VIEWPORTS: Viewport[] = [PHONE, DESKTOP];
+
+const AUDIT_LOG = path.join(RESULTS_DIR, 'axe-audits.jsonl');
+
 export interface BrowserHandle {
   readonly browser: Browser;
   readonly context: BrowserContext;
@@ -99,17 +124,36 @@ export interface BrowserHandle {
   readonly page: Page;
   /** Errors the current page reported so far. */
   readonly problems: PageProblems;
+  /** The viewport this suite runs at. */
+  readonly viewport: Viewport;
+  /** Another context for this test (another visitor, or JavaScript off), at the suite's viewport, audited, closed after the test. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
 }
 
 /**
  * Registers hooks in the enclosing describe: one browser for the suite, a new context and page per test (relative
- * `page.goto('/')` works), and a screenshot in test-results/ when a test fails.
+ * `page.goto('/')` works) at `opts.viewport` (the desktop by default), a screenshot in test-results/ when a test fails,
+ * and axe-core on every page the test's contexts load (unless `audit: false`).
  */
-export function useBrowser(baseUrl: () => string, opts: { viewport?: { width: number; height: number } } = {}): BrowserHandle {
+export function useBrowser(baseUrl: () => string, opts: { viewport?: Viewport; audit?: boolean } = {}): BrowserHandle {
+  const viewport = opts.viewport ?? DESKTOP;
+  const audit = opts.audit ?? true;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   let page: Page | undefined;
   let problems: PageProblems = { errors: [] };
+  let contexts: Array<{ context: BrowserContext; audits: Audits | null }> = [];
+
+  async function open(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+    if (!browser) throw new Error('the browser did not start');
+    const { name: _name, ...size } = viewport;
+    const { width, height, ...device } = size;
+    const made = await browser.newContext({ baseURL: baseUrl(), viewport: { width, height }, ...device, ...options });
+    const audits = audit ? auditContext(made, { scripts: options.javaScriptEnabled !== false }) : null;
+    contexts.push({ context: made, audits });
+    // Every action of the test (a click, a key, a goto) waits until the pages loaded so far are checked.
+    return audits ? guard(made, audits.settled, audits.auditMissed) : made;
+  }
 
   beforeAll(async () => {
     browser = await launchBrowser();
@@ -118,20 +162,32 @@ export function useBrowser(baseUrl: () => string, opts: { viewport?: { width: nu
     await browser?.close();
   });
   beforeEach(async () => {
-    if (!browser) throw new Error('the browser did not start');
-    context = await browser.newContext({ baseURL: baseUrl(), viewport: opts.viewport ?? { width: 1200, height: 900 } });
+    contexts = [];
+    context = await open();
     page = await context.newPage();
     problems = watch(page);
   });
   // afterEach runs before vitest's onTestFailed hooks, while the page is still open; the test's state is already set.
   afterEach(async (ctx) => {
     if (page && ctx.task.result?.state === 'fail') {
-      const file = await screenshot(page, ctx.task.name).catch(() => null);
+      const file = await screenshot(page, `${viewport.name} ${ctx.task.name}`).catch(() => null);
       if (file) console.error(`[browser tests] screenshot of the failure: ${file}`);
     }
-    await context?.close();
+    const problemsFound: string[] = [];
+    for (const c of contexts) {
+      if (!c.audits) continue;
+      await Promise.race([c.audits.auditMissed(), new Promise((r) => setTimeout(r, 30_000))]);
+      fs.mkdirSync(RESULTS_DIR, { recursive: true });
+      const lines = c.audits.audited.map((a) => JSON.stringify({ file: path.basename(ctx.task.file?.name ?? ''), test: ctx.task.name, viewport: viewport.name, url: a.url, ...(a.again ? { again: a.again } : {}), violations: a.violations }));
+      if (lines.length) fs.appendFileSync(AUDIT_LOG, `${lines.join('\n')}\n`);
+      problemsFound.push(...c.audits.failures);
+      for (const a of c.audits.audited) for (const v of a.violations) problemsFound.push(`${v.url}: ${v.impact} ${v.id} (${v.help}) ×${v.nodes} at ${v.target}`);
+    }
+    for (const c of contexts) await c.context.close().catch(() => undefined);
+    contexts = [];
     context = undefined;
     page = undefined;
+    if (problemsFound.length) throw new Error(`axe-core found serious or critical accessibility violations (${viewport.name}):\n${problemsFound.join('\n')}`);
   });
 
   const need = <T>(v: T | undefined, what: string): T => {
@@ -151,6 +207,8 @@ export function useBrowser(baseUrl: () => string, opts: { viewport?: { width: nu
     get problems() {
       return problems;
     },
+    viewport,
+    newContext: open,
   };
 }
 

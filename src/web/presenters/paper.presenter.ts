@@ -38,6 +38,8 @@ export interface PaperCardModel {
   numComments: number;
   categories: CategoryModel[];
   math: boolean;
+  /** When the paper entered the feed (ISO), when known: app.js marks papers new since the visitor's last visit. */
+  enteredAt: string | null;
 }
 
 export interface LinkModel {
@@ -98,6 +100,7 @@ export function presentCard(item: FeedItem): PaperCardModel {
     numComments: item.numComments,
     categories: presentCategories(p),
     math: hasMath(p.title) || hasMath(excerpt),
+    enteredAt: item.enteredAt ?? null,
   };
 }
 

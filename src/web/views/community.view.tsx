@@ -5,7 +5,7 @@ import { COMMENT_MAX_CHARS } from '../../services/comment.service.js';
 import type { SubmissionRules } from '../../services/submission.service.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
 import { CsrfField, FormError } from './components/forms.js';
-import { PaperCard } from './components/paper-card.js';
+import { NewSinceNote, PaperCard } from './components/paper-card.js';
 import { Layout } from './layout.js';
 
 export function SubmitView({ rules, error, value }: { rules: SubmissionRules; error?: string; value?: string }) {
@@ -95,13 +95,16 @@ export function TrendingView({ cards, firstRank, nextHref, prevHref, math }: { c
       {cards.length === 0 ? (
         <p class="empty-state">Nothing is trending yet.</p>
       ) : (
-        <ol class="paper-list">
-          {cards.map((card, i) => (
-            <li key={card.id}>
-              <PaperCard card={card} rank={firstRank + i} />
-            </li>
-          ))}
-        </ol>
+        <>
+          <NewSinceNote />
+          <ol class="paper-list">
+            {cards.map((card, i) => (
+              <li key={card.id}>
+                <PaperCard card={card} rank={firstRank + i} />
+              </li>
+            ))}
+          </ol>
+        </>
       )}
       <nav class="pagination" aria-label="Pages">
         {prevHref ? <a href={prevHref}>← Previous</a> : null} {nextHref ? <a href={nextHref}>Next →</a> : null}

@@ -1,10 +1,17 @@
 /** A day's, week's or month's papers, most upvoted first. Also the home page (the latest day). */
 import type { FeedPageModel } from '../presenters/feed-page.presenter.js';
 import { plural } from '../presenters/format.js';
+import { EmptyState } from './components/empty-state.js';
 import { Pagination } from './components/pagination.js';
-import { PaperCard } from './components/paper-card.js';
+import { NewSinceNote, PaperCard } from './components/paper-card.js';
 import { PeriodHeader } from './components/period-header.js';
 import { Layout } from './layout.js';
+
+const EMPTY_TITLE: Record<FeedPageModel['kind'], string> = {
+  day: 'No papers on this day',
+  week: 'No papers in this week',
+  month: 'No papers in this month',
+};
 
 const EMPTY_TEXT: Record<FeedPageModel['kind'], string> = {
   day: 'No papers entered the feed on this day — weekends and holidays are often empty.',
@@ -24,10 +31,18 @@ export function FeedView({ model }: { model: FeedPageModel }) {
     >
       <PeriodHeader model={model} />
       {model.cards.length === 0 ? (
-        <section class="empty-state">
+        <EmptyState
+          title={EMPTY_TITLE[model.kind]}
+          actions={[
+            ...(model.prev ? [{ href: model.prev.href, label: `← ${model.prev.detail}` }] : []),
+            ...(model.next ? [{ href: model.next.href, label: `${model.next.detail} →` }] : []),
+            { href: '/', label: 'Latest papers' },
+            { href: '/papers/trending', label: 'Trending' },
+          ]}
+        >
           <p>{EMPTY_TEXT[model.kind]}</p>
-          <p>Use the links above to step to the nearest {model.kind === 'day' ? 'day' : model.kind} with papers, or pick another day.</p>
-        </section>
+          <p>Step to the nearest {model.kind === 'day' ? 'day' : model.kind} with papers, pick another day above, or see what is new.</p>
+        </EmptyState>
       ) : (
         <section class="feed" aria-label="Papers">
           <p class="feed-summary">
@@ -35,6 +50,7 @@ export function FeedView({ model }: { model: FeedPageModel }) {
               ? `Papers ${model.firstRank}–${last} of ${model.total}, ranked by upvotes`
               : `${plural(model.total, 'paper')}, ranked by upvotes`}
           </p>
+          <NewSinceNote />
           <ol class="paper-list">
             {model.cards.map((card, i) => (
               <li key={card.id}>

@@ -2,6 +2,7 @@
 import type { Follows, RecommendationBasis } from '../../store/interest.repository.js';
 import { feedLinks } from '../feeds.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
+import { EmptyState } from './components/empty-state.js';
 import { CsrfField, FormError, FormOk, PostButton } from './components/forms.js';
 import { PaperCard } from './components/paper-card.js';
 import { Layout } from './layout.js';
@@ -59,12 +60,20 @@ export function ForYouView({
         </FormOk>
       ) : null}
       {items === null ? (
-        <section class="empty-state">
-          <p>Nothing to go on yet. Upvote a few papers, save them to a <a href="/lists">reading list</a>, or tell us what you read:</p>
+        <EmptyState title="Nothing to go on yet">
+          <p>Upvote a few papers, save them to a <a href="/lists">reading list</a>, or tell us what you read:</p>
           <ColdStart categories={categories} follows={{ authors: [], categories: [] }} />
-        </section>
+        </EmptyState>
       ) : items.length === 0 ? (
-        <p class="empty-state">No recent papers are close to what you liked. Come back after the next announcement, or <a href="/for-you/interests">follow more authors and categories</a>.</p>
+        <EmptyState
+          title="Nothing close to your interests just now"
+          actions={[
+            { href: '/for-you/interests', label: 'Follow more authors and categories' },
+            { href: '/', label: 'Latest papers' },
+          ]}
+        >
+          <p>No recent papers are close to what you liked. Come back after the next announcement, or widen what you follow.</p>
+        </EmptyState>
       ) : (
         <ol class="paper-list">
           {items.map(({ card, reason, basis }, i) => (

@@ -2,6 +2,7 @@
 import { feedLinks } from '../feeds.js';
 import type { ComponentChildren } from 'preact';
 import { useContext } from 'preact/hooks';
+import type { Theme } from '../theme.js';
 import { ViewerContext } from '../viewer.js';
 import { CsrfField, PostButton, signInHref } from './components/forms.js';
 
@@ -16,7 +17,7 @@ export interface LayoutProps {
   description?: string;
   /** Canonical URL of the page (e.g. `/` points at the latest day's page). */
   canonical?: string;
-  /** Static scripts (progressive enhancement only: pages work without them), loaded with `defer`. */
+  /** Static scripts besides app.js, which every page loads (progressive enhancement only: pages work without them), with `defer`. */
   scripts?: string[];
   /** Feeds of this page's papers, announced for feed readers (`<link rel="alternate">`); by default the daily feed. */
   feeds?: Array<{ title: string; href: string; type: string }>;
@@ -32,6 +33,32 @@ function HeaderSearch() {
       <input id="site-search-q" type="search" name="q" placeholder="Search papers" maxlength={1000} autocomplete="off" />
       <button type="submit">Search</button>
     </form>
+  );
+}
+
+/**
+ * The colour theme: System (the default: follow the device), Light or Dark, as a group of radio buttons in the footer.
+ * It is hidden until app.js shows it (the choice is a cookie the script writes); without JavaScript the site follows
+ * the system setting.
+ */
+function ThemeChoice({ theme }: { theme: Theme | null }) {
+  const choices = [
+    ['system', 'System'],
+    ['light', 'Light'],
+    ['dark', 'Dark'],
+  ] as const;
+  return (
+    <fieldset class="theme-choice" hidden>
+      <legend>Theme</legend>
+      <span class="theme-options">
+        {choices.map(([value, label]) => (
+          <label key={value}>
+            <input type="radio" name="pb-theme" value={value} checked={(theme ?? 'system') === value} />
+            <span>{label}</span>
+          </label>
+        ))}
+      </span>
+    </fieldset>
   );
 }
 
@@ -52,7 +79,9 @@ function AccountNav() {
       <a href="/lists">Lists</a>
       <a href="/submit">Submit</a>
       {viewer.user.moderator ? <a href="/moderation/reports">Reports</a> : null}
-      <a href={`/users/${viewer.user.id}`}>{viewer.user.name}</a>
+      <a class="member-name" href={`/users/${viewer.user.id}`} title={viewer.user.name}>
+        {viewer.user.name}
+      </a>
       <a href="/account">Account</a>
       {viewer.csrf ? (
         <PostButton action="/auth/signout" class="link-button">
@@ -64,8 +93,10 @@ function AccountNav() {
 }
 
 export function Layout({ title, children, math, description, canonical, scripts, feeds }: LayoutProps) {
+  const viewer = useContext(ViewerContext);
+  const allScripts = ['/static/app.js', ...(scripts ?? []).filter((s) => s !== '/static/app.js')];
   return (
-    <html lang="en">
+    <html lang="en" data-theme={viewer.theme ?? undefined}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -79,7 +110,7 @@ export function Layout({ title, children, math, description, canonical, scripts,
         {(feeds ?? DAILY_FEEDS).map((f) => (
           <link key={f.href} rel="alternate" type={f.type} title={f.title} href={f.href} />
         ))}
-        {(scripts ?? []).map((src) => (
+        {allScripts.map((src) => (
           <script key={src} src={src} defer />
         ))}
       </head>
@@ -116,6 +147,8 @@ export function Layout({ title, children, math, description, canonical, scripts,
             Paperboy · open source (MIT) · paper metadata from <a href="https://arxiv.org">arXiv</a> (CC0) · <a href="/moderation">Moderation log</a> ·{' '}
             <a href="/about/trending">How trending works</a> · <a href="/api/docs">API</a> · <a href="/feeds/daily.rss">RSS</a>
           </p>
+          {/* Last in the page, so that app.js showing it moves nothing (no layout shift). */}
+          <ThemeChoice theme={viewer.theme} />
         </footer>
       </body>
     </html>

@@ -4,6 +4,7 @@ import type { ImportResult } from '../../services/reading-list.service.js';
 import type { ReadingList } from '../../store/reading-list.repository.js';
 import { plural } from '../presenters/format.js';
 import type { PaperCardModel } from '../presenters/paper.presenter.js';
+import { EmptyState } from './components/empty-state.js';
 import { CsrfField, FormError, FormOk, PostButton } from './components/forms.js';
 import { PaperCard } from './components/paper-card.js';
 import { Tex } from './components/tex.js';
@@ -14,7 +15,11 @@ export function MyListsView({ lists, error }: { lists: ReadingList[]; error?: st
     <Layout title="Your reading lists">
       <section class="form-page">
         <h1>Your reading lists</h1>
-        {lists.length === 0 ? <p class="muted">No lists yet. Make one, then add papers from their pages.</p> : null}
+        {lists.length === 0 ? (
+          <EmptyState title="No reading lists yet">
+            <p>Make one below, then add papers to it from their pages (“Save to a list”), or paste arXiv ids, DOIs or BibTeX into it.</p>
+          </EmptyState>
+        ) : null}
         <ul class="plain-list">
           {lists.map((l) => (
             <li key={l.id}>
@@ -136,7 +141,14 @@ export function ListView({
           ) : null}
         </p>
         {imported ? <ImportSummary result={imported} /> : null}
-        {cards.length === 0 ? <p class="empty-state">No papers yet{owner ? ': add them from a paper page ("Save to a list"), or import them below.' : '.'}</p> : null}
+        {cards.length === 0 ? (
+          <EmptyState
+            title="No papers in this list yet"
+            actions={owner ? [{ href: '/', label: 'Latest papers' }, { href: '/search', label: 'Search papers' }] : [{ href: '/', label: 'Latest papers' }]}
+          >
+            <p>{owner ? 'Add papers from their pages (“Save to a list”), or import arXiv ids, DOIs or a BibTeX file below.' : 'Its owner has not added any papers yet.'}</p>
+          </EmptyState>
+        ) : null}
         <ol class="list-items">
           {cards.map((c, i) => (
             <li key={c.id}>
@@ -207,11 +219,17 @@ export function ListSimilarView({ list, items, math, available }: { list: Readin
         <p class="muted">Papers close to the {plural(list.size, 'paper')} of this list, not in it already.</p>
       </header>
       {!available ? (
-        <p class="empty-state">This server runs without a search index, so it cannot find similar papers.</p>
+        <EmptyState title="Similar papers are not available" actions={[{ href: `/lists/${list.id}`, label: 'Back to the list' }]}>
+          <p>This server runs without a search index, so it cannot find similar papers.</p>
+        </EmptyState>
       ) : list.size === 0 ? (
-        <p class="empty-state">This list is empty: add papers to it first.</p>
+        <EmptyState title="Nothing to compare with" actions={[{ href: `/lists/${list.id}`, label: 'Back to the list' }, { href: '/', label: 'Latest papers' }]}>
+          <p>This list is empty: add papers to it first.</p>
+        </EmptyState>
       ) : items.length === 0 ? (
-        <p class="empty-state">No papers here are close to this list's papers.</p>
+        <EmptyState title="No similar papers found" actions={[{ href: `/lists/${list.id}`, label: 'Back to the list' }, { href: '/search', label: 'Search papers' }]}>
+          <p>No papers here are close to this list's papers.</p>
+        </EmptyState>
       ) : (
         <ol class="paper-list">
           {items.map(({ card, reason }, i) => (

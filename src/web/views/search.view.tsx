@@ -7,6 +7,7 @@ import { feedLinks } from '../feeds.js';
 import type { ActiveFilterModel, FacetLinkModel, ResultCardModel, SearchPageModel } from '../presenters/search.presenter.js';
 import { plural } from '../presenters/format.js';
 import { AuthorsShort, CardSave, CardTitle, CardVotes } from './components/paper-card.js';
+import { EmptyState } from './components/empty-state.js';
 import { Pagination } from './components/pagination.js';
 import { Tex } from './components/tex.js';
 import { Layout } from './layout.js';
@@ -162,9 +163,11 @@ function Results({ model }: { model: SearchPageModel }) {
     <div class="search-layout">
       <section class="search-results" aria-label="Results">
         {model.cards.length === 0 ? (
-          <p class="empty-state">
-            There is no page {model.page} for this search: it has {plural(model.pages, 'page')}. <a href={model.firstPageHref}>Back to the first page</a>
-          </p>
+          <EmptyState title={`No page ${model.page}`} actions={[{ href: model.firstPageHref, label: 'Back to the first page' }]}>
+            <p>
+              There is no page {model.page} for this search: it has {plural(model.pages, 'page')}.
+            </p>
+          </EmptyState>
         ) : (
           <ol class="paper-list" start={model.firstRank}>
             {model.cards.map((card, i) => (
@@ -194,7 +197,15 @@ function Results({ model }: { model: SearchPageModel }) {
 
 function Empty({ model }: { model: SearchPageModel }) {
   return (
-    <section class="empty-state search-empty">
+    <EmptyState
+      class="search-empty"
+      title="Try another search"
+      actions={[
+        { href: '/search', label: 'How to search' },
+        { href: '/', label: 'Latest papers' },
+        { href: '/papers/trending', label: 'Trending' },
+      ]}
+    >
       <p>No paper matches every part of this search. Suggestions:</p>
       <ul class="search-suggestions">
         <li>Check the spelling.</li>
@@ -205,7 +216,7 @@ function Empty({ model }: { model: SearchPageModel }) {
           </li>
         ) : null}
       </ul>
-    </section>
+    </EmptyState>
   );
 }
 

@@ -97,6 +97,7 @@ function Comment({ c, paperId, open }: { c: CommentModel; paperId: string; open:
 export function CommentThread({ thread }: { thread: ThreadModel }) {
   const viewer = useContext(ViewerContext);
   const base = paperHref(thread.paperId);
+  const empty = thread.comments.length === 0;
   return (
     <section class="discussion" aria-labelledby="discussion-heading" id="comments">
       <div class="discussion-header">
@@ -114,11 +115,11 @@ export function CommentThread({ thread }: { thread: ThreadModel }) {
       ) : viewer.user ? (
         <CommentForm paperId={thread.paperId} label="Add a comment" />
       ) : (
-        <p>
-          <a href={signInHref(`${base}#comments`)}>Sign in</a> to comment.
+        <p class="comment-sign-in">
+          <a href={signInHref(`${base}#comments`)}>Sign in</a> to {empty ? 'start the discussion' : 'comment'}.
         </p>
       )}
-      {thread.comments.length === 0 ? <p class="muted">No comments yet.</p> : null}
+      {empty ? <p class="discussion-empty">{thread.open ? 'No comments yet. Questions, corrections and pointers to related work are welcome.' : 'No comments.'}</p> : null}
       <ol class="comment-list">
         {thread.comments.map((c) => (
           <Comment key={c.id} c={c} paperId={thread.paperId} open={thread.open} />

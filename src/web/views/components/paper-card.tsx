@@ -134,9 +134,17 @@ export function CardTitle({ rank, href, titleHtml }: { rank: number; href: strin
   );
 }
 
+/**
+ * Feed pages list their cards in one of these: it holds the line where app.js says how many papers are new since the
+ * visitor's last visit (`data-entered` on each card). The line's height is always reserved, so filling it moves nothing.
+ */
+export function NewSinceNote() {
+  return <p class="new-since" data-new-since />;
+}
+
 export function PaperCard({ card, rank }: { card: PaperCardModel; rank: number }) {
   return (
-    <article class="paper-card" data-paper-id={card.id} id={`paper-${card.id}`}>
+    <article class="paper-card" data-paper-id={card.id} id={`paper-${card.id}`} data-entered={card.enteredAt ?? undefined}>
       <CardVotes upvotes={card.upvotes} paperId={card.id} inCard />
       <div class="paper-card-body">
         <CardTitle rank={rank} href={card.href} titleHtml={card.titleHtml} />
