@@ -84,6 +84,18 @@ describe.runIf(NGINX)('nginx in front of two instances (docs/deploy.md)', () => 
     expect(await get('pb_theme=light')).toEqual({ cache: 'HIT', html: '<html lang="en" data-theme="light">' });
   });
 
+  it('never confuses a theme with the end of an address: /search?q= in dark and /search?q=dark are two cached pages', async () => {
+    const get = async (q: string, cookie?: string) => {
+      const res = await fetch(`${base}/search?theme-key=1&q=${q}`, cookie ? { headers: { cookie } } : {});
+      const html = await res.text();
+      return { cache: res.headers.get('x-cache'), theme: /<html[^>]*data-theme="(\w+)"/.exec(html)?.[1] ?? null, q: /<input[^>]*name="q"[^>]*value="([^"]*)"/.exec(html)?.[1] ?? '' };
+    };
+    expect(await get('', 'pb_theme=dark')).toEqual({ cache: 'MISS', theme: 'dark', q: '' });
+    expect(await get('dark')).toEqual({ cache: 'MISS', theme: null, q: 'dark' });
+    // A cookie nginx would not read as "dark" (a space before the separator) is not read as dark by the app either.
+    expect(await get('', 'pb_theme=dark ;x=1')).toMatchObject({ cache: 'MISS', theme: null });
+  });
+
   it('passes its request id through to the instance and back', async () => {
     const res = await fetch(`${base}/api/v1/papers/2505.20278?fresh=${Date.now()}`);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);

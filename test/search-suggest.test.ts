@@ -69,6 +69,17 @@ describe('search suggestions', () => {
     expect(ids((await suggest('wombat cat:cs.LG')).body)).toEqual(['2509.98002']);
     expect(ids((await suggest('wombat year:2024')).body)).toEqual(['2509.98002']);
     expect(ids((await suggest('wombat -wildfire')).body)).not.toContain('2509.98002');
+    // An exclusion keeps suggestions on titles and authors: the paper whose abstract alone names wombats stays out.
+    expect(ids((await suggest('wombat -zzz')).body)).not.toContain('2509.98006');
+    expect(ids((await suggest('wombat -zzz')).body)).toContain('2509.98003');
+  });
+
+  it('keeps the list while a new word has only one or two letters (not yet a prefix), then narrows by it', async () => {
+    const wombat = ids((await suggest('wombat')).body);
+    expect(wombat.length).toBeGreaterThan(1);
+    expect(ids((await suggest('wombat c')).body)).toEqual(wombat);
+    expect(ids((await suggest('wombat ce')).body)).toEqual(wombat);
+    expect(ids((await suggest('wombat cen')).body)).toEqual(['2509.98003']);
   });
 
   it(`answers at most ${SUGGEST_LIMIT}`, async () => {

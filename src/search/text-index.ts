@@ -341,12 +341,13 @@ export class TextIndex {
    * The MATCH expression and the table it runs on. When every word is common, ranking every paper that has them would
    * cost in proportion to the corpus, so hybrid's list holds the papers with them in the title or authors, from the
    * titles table (posting lists a tenth as long); meaning (the semantic list) covers the abstracts. Exclusions need
-   * the full text, so they keep the full index.
+   * the full text, so they keep the full index, except for `titlesOnly` (suggestions), which never leaves the titles.
    */
   private keywordSource(q: ParsedQuery, opts: KeywordListOptions): { match: string; table: 'docs_fts' | 'titles_fts' } | null {
     const match = this.expression(q, opts.any);
     if (match === null) return null;
-    const titles = !q.excluded.length && (opts.titlesOnly || (opts.titlesWhenCommon && this.allCommon(q)));
+    // titlesOnly (suggestions) stays on the titles table even with exclusions: they then exclude by title and authors.
+    const titles = opts.titlesOnly || (!q.excluded.length && opts.titlesWhenCommon && this.allCommon(q));
     const table = titles ? 'titles_fts' : 'docs_fts';
     return { match, table };
   }

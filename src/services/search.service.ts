@@ -174,8 +174,15 @@ export class SearchService {
   async suggest(raw: string, limit: number): Promise<{ ok: true; hits: SearchHit[] } | { ok: false; reason: string }> {
     const parsed = parseQuery(raw);
     if (!parsed.ok) return parsed;
+    // An unfinished last word of one or two letters is not yet a prefix (matchExpression wants three): leave it out
+    // while other words remain, so the list does not empty and refill at the start of every word ("transformers tr").
+    let query = parsed.query;
+    const last = query.terms.at(-1);
+    if (!/\s$/.test(raw) && last !== undefined && last.length < 3 && query.terms.length + query.phrases.length + query.authors.length > 1) {
+      query = { ...query, terms: query.terms.slice(0, -1), prefixLast: false };
+    }
     // A few more than asked for, in case some are hidden by the moderators.
-    const ids = this.index.rankedIds(parsed.query, limit + 5, { titlesOnly: true });
+    const ids = this.index.rankedIds(query, limit + 5, { titlesOnly: true });
     const hits = await this.present(ids.map((paperId) => ({ paperId, titleMarked: '', snippetMarked: null })));
     return { ok: true, hits: hits.slice(0, limit) };
   }

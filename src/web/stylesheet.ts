@@ -1,8 +1,8 @@
 /**
  * The site's one stylesheet, `/static/app.css`: modern-normalize (the CSS foundation, from npm) followed by our own
  * static/app.css, joined once when the app is built, so a page loads a single render-blocking stylesheet with no
- * `@import` chain (docs/decisions/019). Served with the other static files' caching (an hour) and a strong ETag of the
- * joined text; compression is the app's.
+ * `@import` chain (docs/decisions/019). Served with the other static files' caching (an hour) and a weak ETag of the
+ * joined text (weak: the compressed and plain answers share it); compression is the app's.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,7 +22,7 @@ export interface Stylesheet {
 /** modern-normalize, then the site's stylesheet. */
 export function buildStylesheet(staticDir: string): Stylesheet {
   const css = `${fs.readFileSync(NORMALIZE, 'utf8').trim()}\n\n${fs.readFileSync(path.join(staticDir, 'app.css'), 'utf8')}`;
-  return { css, etag: `"${createHash('sha256').update(css).digest('base64url').slice(0, 27)}"` };
+  return { css, etag: `W/"${createHash('sha256').update(css).digest('base64url').slice(0, 27)}"` };
 }
 
 /** Registers GET /static/app.css (more specific than the static files' wildcard route, so it wins). */

@@ -11,6 +11,9 @@ export type Theme = 'light' | 'dark';
 /** The theme chosen in a request's Cookie header; null for none or for anything but exactly `light` or `dark`. */
 export function themeFromCookies(header: string | undefined): Theme | null {
   if (!header) return null;
-  const value = /(?:^|;)\s*pb_theme=([^;]*)/.exec(header)?.[1]?.trim();
+  // Read exactly as nginx reads $cookie_pb_theme for the cache key (docs/deploy.md): spaces only before the name, the
+  // value up to the separator, nothing trimmed. A looser reading here would render a theme into a page that nginx
+  // files under "no theme", for every visitor.
+  const value = /(?:^|;) *pb_theme=([^;]*)/.exec(header)?.[1];
   return value === 'light' || value === 'dark' ? value : null;
 }

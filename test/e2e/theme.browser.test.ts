@@ -61,8 +61,8 @@ describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: 
       await expect.poll(() => page.getByRole('group', { name: 'Theme' }).isVisible()).toBe(true);
       expect(await page.getByRole('radio', { name: 'System' }).isChecked()).toBe(true);
     }
-    // axe cannot run in a page without JavaScript: this context is not audited (the same page is, above).
-    const noJs = await browser.browser.newContext({ baseURL: server!.baseUrl, colorScheme: 'dark', javaScriptEnabled: false });
+    // Without JavaScript (checked by axe from a copy of the page, see helpers/axe.ts): the toggle stays hidden.
+    const noJs = await browser.newContext({ colorScheme: 'dark', javaScriptEnabled: false });
     try {
       const page = await noJs.newPage();
       await page.goto('/');
@@ -99,7 +99,7 @@ describe.skipIf(browserSuite.skip).each(VIEWPORTS)(browserSuite.title('browser: 
     expect(await background(page)).toBe(DARK_BG);
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme)).toBe('dark');
     // Dark against a light system setting, and without JavaScript at all: the server's attribute alone does it.
-    const noJs = await browser.browser.newContext({ baseURL: server!.baseUrl, colorScheme: 'light', javaScriptEnabled: false });
+    const noJs = await browser.newContext({ colorScheme: 'light', javaScriptEnabled: false });
     try {
       await noJs.addCookies([{ name: 'pb_theme', value: 'dark', url: server!.baseUrl, sameSite: 'Lax' }]);
       const plain = await noJs.newPage();

@@ -141,10 +141,14 @@ export function auditContext(context: BrowserContext, opts: { scripts?: boolean 
       for (const { url, why } of missed.splice(0)) {
         const page = await context.newPage();
         try {
+          const before = audited.length;
           await page.goto(url);
           await settled();
-          const last = audited.at(-1);
-          if (last?.url === url) last.again = why;
+          const again = audited.slice(before).find((a) => a.url === url);
+          if (again) again.again = why;
+          // A page that cannot be had again from its address (a POST's answer, a redirect elsewhere) is a failure.
+          else failures.push(`${url}: not checked (left before its check ended: ${why}; loading it again did not give the page back)`);
+          missed.splice(0).forEach((m) => failures.push(`${m.url}: not checked (${m.why})`));
         } finally {
           await page.close();
         }

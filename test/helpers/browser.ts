@@ -176,7 +176,8 @@ export function useBrowser(baseUrl: () => string, opts: { viewport?: Viewport; a
     const problemsFound: string[] = [];
     for (const c of contexts) {
       if (!c.audits) continue;
-      await Promise.race([c.audits.auditMissed(), new Promise((r) => setTimeout(r, 30_000))]);
+      const finished = await Promise.race([c.audits.auditMissed().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
+      if (!finished) problemsFound.push('the accessibility checks of this test did not finish within 30 s');
       fs.mkdirSync(RESULTS_DIR, { recursive: true });
       const lines = c.audits.audited.map((a) => JSON.stringify({ file: path.basename(ctx.task.file?.name ?? ''), test: ctx.task.name, viewport: viewport.name, url: a.url, ...(a.again ? { again: a.again } : {}), violations: a.violations }));
       if (lines.length) fs.appendFileSync(AUDIT_LOG, `${lines.join('\n')}\n`);
