@@ -83,10 +83,10 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: accessibility (a
   }
 
   it('checks, in a journey, a page the journey leaves at once (its next action waits for the check)', async () => {
-    // Two pages of a throwaway server: the first breaks a critical rule (an image without alternative text) and links
-    // to the second, which is clean. The test clicks through without waiting for anything.
+    // Two pages of a throwaway server: the first breaks a critical rule (an image without alternative text), scrolls
+    // sideways (reflow, checked beside axe) and links to the second, which is clean. The test clicks through without waiting for anything.
     const pages: Record<string, string> = {
-      '/bad': '<!doctype html><html lang="en"><title>Bad</title><main><h1>Bad</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><a href="/good">next</a></main></html>',
+      '/bad': '<!doctype html><html lang="en"><title>Bad</title><main><h1>Bad</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><a href="/good">next</a><div style="width:3000px">wide</div></main></html>',
       '/good': '<!doctype html><html lang="en"><title>Good</title><main><h1>Good</h1><p>Fine.</p></main></html>',
     };
     const site = http.createServer((req, res) => {
@@ -104,7 +104,7 @@ describe.skipIf(browserSuite.skip)(browserSuite.title('browser: accessibility (a
       await audits.settled();
       expect(audits.failures).toEqual([]);
       expect(audits.audited.map((a) => [new URL(a.url).pathname, a.violations.map((v) => `${v.impact} ${v.id}`)])).toEqual([
-        ['/bad', ['critical image-alt']],
+        ['/bad', ['critical image-alt', 'serious reflow']],
         ['/good', []],
       ]);
     } finally {

@@ -399,7 +399,9 @@ for (const viewport of VIEWPORTS) {
         expect(await badge.isVisible()).toBe(true);
         expect((await stored(page))!.previous).toBe(Date.parse(LAST_VISIT));
         await page.waitForTimeout(300);
-        expect(await page.evaluate(() => (window as unknown as { __cls: number }).__cls)).toBe(0);
+        // Nothing moves for the marks (a badge pushing a card's text down would shift every card below it). Not exactly
+        // 0: CI measured 0.0002 once on this page, as bench:browser does on the home page, with or without marks.
+        expect(await page.evaluate(() => (window as unknown as { __cls: number }).__cls)).toBeLessThan(0.005);
         expect(await axeAudit(page)).toEqual([]);
 
         // Another page of the same visit, and back: the same marks.

@@ -24,7 +24,8 @@ export interface AxeViolation {
 }
 
 /**
- * The serious and critical axe violations of the page as it stands; null when the document is not HTML (a feed).
+ * The serious and critical axe violations of the page as it stands, and sideways scrolling (WCAG 1.4.10 reflow,
+ * which axe leaves out) as one more serious violation; null when the document is not HTML (a feed).
  * `scripts: false` for a page with JavaScript off (checked from a copy, see `auditCopy`).
  */
 export async function axeAudit(page: Page, opts: { scripts?: boolean } = {}): Promise<AxeViolation[] | null> {
@@ -66,7 +67,16 @@ async function runAxe(page: Page, url: string): Promise<AxeViolation[] | null> {
 ${AXE_SOURCE}
     }
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ${JSON.stringify(AXE_TAGS)} }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact || 'minor', help: v.help, nodes: v.nodes.length, target: String(v.nodes[0] ? v.nodes[0].target.join(' ') : '') }));
+    const found = r.violations.map((v) => ({ id: v.id, impact: v.impact || 'minor', help: v.help, nodes: v.nodes.length, target: String(v.nodes[0] ? v.nodes[0].target.join(' ') : '') }));
+    // Reflow (WCAG 1.4.10), which axe does not check: the page must not scroll sideways at the viewport's width.
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width + 1) {
+      const wide = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('[hidden]'));
+      const first = wide.find((e) => !wide.includes(e.parentElement)) || wide[0];
+      const name = first ? first.tagName.toLowerCase() + (first.className && typeof first.className === 'string' ? '.' + first.className.trim().split(/\s+/).join('.') : '') : 'html';
+      found.push({ id: 'reflow', impact: 'serious', help: 'The page scrolls sideways: ' + document.documentElement.scrollWidth + ' px wide in a ' + width + ' px viewport (WCAG 1.4.10)', nodes: wide.length, target: name });
+    }
+    return found;
   })()`)) as Array<Omit<AxeViolation, 'url'>> | null;
   if (!found) return null;
   return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ url, ...v }));

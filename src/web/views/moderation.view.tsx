@@ -29,33 +29,36 @@ export function ModerationLogView({ entries, olderHref }: { entries: ModerationE
         <h1>Moderation log</h1>
         <p class="muted">Every action moderators take, with their reason. Entries are never edited or removed.</p>
         {entries.length === 0 ? <p class="empty-state">No moderation actions yet.</p> : null}
-        <table class="log-table">
-          <thead>
-            <tr>
-              <th scope="col">When (UTC)</th>
-              <th scope="col">Moderator</th>
-              <th scope="col">Action</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => {
-              const href = targetHref(e);
-              return (
-                <tr key={e.id}>
-                  <td>
-                    <time datetime={e.createdAt}>{e.createdAt.slice(0, 16).replace('T', ' ')}</time>
-                  </td>
-                  <td>{e.moderatorName}</td>
-                  <td>{ACTION_LABELS[e.action] ?? e.action}</td>
-                  <td>{href ? <a href={href}>{e.targetLabel}</a> : e.targetLabel}</td>
-                  <td>{e.reason}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        {/* Scrolls sideways on a phone; focusable so the keyboard can scroll it (WCAG 2.1.1). */}
+        <div class="table-scroll" tabindex={0} role="region" aria-label="Moderation log entries">
+          <table class="log-table">
+            <thead>
+              <tr>
+                <th scope="col">When (UTC)</th>
+                <th scope="col">Moderator</th>
+                <th scope="col">Action</th>
+                <th scope="col">Subject</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => {
+                const href = targetHref(e);
+                return (
+                  <tr key={e.id}>
+                    <td>
+                      <time datetime={e.createdAt}>{e.createdAt.slice(0, 16).replace('T', ' ')}</time>
+                    </td>
+                    <td>{e.moderatorName}</td>
+                    <td>{ACTION_LABELS[e.action] ?? e.action}</td>
+                    <td>{href ? <a href={href}>{e.targetLabel}</a> : e.targetLabel}</td>
+                    <td>{e.reason}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
         {olderHref ? (
           <p>
             <a href={olderHref}>Older entries →</a>
