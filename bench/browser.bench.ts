@@ -11,12 +11,10 @@
  * for layout is CLS below 0.1 (Google's "good"); the issue's budget for scripts is 30 kB compressed on a feed page.
  * Loopback only; needs Debian's Chromium at /usr/bin/chromium.
  */
-import { chromium } from 'playwright-core';
-import { paperWithMath, startDemoServer } from '../test/helpers/serve.js';
+import { paperWithMath, withDemoSite } from '../test/helpers/serve.js';
 import { fmtInt, fmtMs, median, table } from './lib/stats.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 7);
-const CHROMIUM = '/usr/bin/chromium';
 const tty = process.stderr.isTTY;
 const progress = (msg: string) => (tty ? process.stderr.write(`\r\x1b[K${msg}`) : process.stderr.write(`${msg}\n`));
 
@@ -33,9 +31,7 @@ interface Load {
 
 async function main() {
   progress('starting paperboy serve with the demo corpus (first start loads it into a fresh SQLite file)…');
-  const { base, child } = await startDemoServer();
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  try {
+  await withDemoSite(async ({ base, browser }) => {
     const paperId = await paperWithMath(base);
     const pages = [
       { name: 'home page', path: '/' },
@@ -115,10 +111,7 @@ async function main() {
     console.log(`\ncheck: CLS below 0.1 on every load: ${worstCls < 0.1 ? 'PASS' : 'FAIL'} (worst ${worstCls.toFixed(4)})`);
     console.log(`check: JavaScript under 30 kB compressed: ${worstJs < 30 * 1024 ? 'PASS' : 'FAIL'} (largest ${fmtInt(worstJs)} B)`);
     if (worstCls >= 0.1) process.exitCode = 1;
-  } finally {
-    await browser.close();
-    child.kill('SIGTERM');
-  }
+  });
 }
 
 main().catch((e) => {

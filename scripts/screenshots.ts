@@ -6,17 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { paperWithMath, startDemoServer } from '../test/helpers/serve.js';
+import { paperWithMath, withDemoSite } from '../test/helpers/serve.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, 'docs/screenshots');
 
 async function main() {
   process.stderr.write('starting paperboy serve with the demo corpus…\n');
-  const { base, child } = await startDemoServer();
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
-  try {
+  await withDemoSite(async ({ base, browser }) => {
     const withMath = await paperWithMath(base);
     const shots = [
       { file: 'home.png', path: '/', width: 1280, height: 900, scheme: 'light' as const },
@@ -35,10 +32,7 @@ async function main() {
       await context.close();
       process.stderr.write(`docs/screenshots/${s.file} (${s.path}, ${s.width}×${s.height}, ${s.scheme})\n`);
     }
-  } finally {
-    await browser.close();
-    child.kill('SIGTERM');
-  }
+  });
 }
 
 main().catch((e) => {

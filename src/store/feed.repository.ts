@@ -87,6 +87,16 @@ export function feedKey(item: FeedItem, sort: FeedSort): FeedKey {
   return { values: [v[a], v[b], v[c]], id: item.paper.id };
 }
 
+/** The feed entry's columns a listed paper carries (`item` reads them). */
+const LISTED_ENTRY_COLUMNS = [
+  'feed_entries.feed_date',
+  'feed_entries.submitted_by',
+  'feed_entries.upvotes',
+  'feed_entries.comment_count',
+  'feed_entries.trending_score',
+  'feed_entries.created_at as entered_at',
+] as const;
+
 const LOOKUP_CHUNK = 900;
 
 /** One prepared INSERT per SQLite connection (see PaperRepository). */
@@ -294,7 +304,7 @@ export class FeedRepository {
     const query = this.base(q)
       .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
       .selectAll('papers')
-      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score', 'feed_entries.created_at as entered_at']);
+      .select(LISTED_ENTRY_COLUMNS);
     const rows = await this.ranked(query, q.sort, q.after).limit(q.limit).offset(q.offset).execute();
     return rows.map((r) => this.item(r));
   }
@@ -306,7 +316,7 @@ export class FeedRepository {
       .innerJoin('papers', 'papers.id', 'feed_entries.paper_id')
       .where('feed_entries.hidden_at', 'is', null)
       .selectAll('papers')
-      .select(['feed_entries.feed_date', 'feed_entries.submitted_by', 'feed_entries.upvotes', 'feed_entries.comment_count', 'feed_entries.trending_score', 'feed_entries.created_at as entered_at']);
+      .select(LISTED_ENTRY_COLUMNS);
     const rows = await this.ranked(query, 'trending', after).limit(limit).offset(offset).execute();
     return rows.map((r) => this.item(r));
   }

@@ -18,26 +18,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { type Audits, auditContext, guard } from './axe.js';
+import { CHROMIUM_PATH, chromiumInstalled, launchBrowser } from './serve.js';
+
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser } from './serve.js';
 import type { Store } from '../../src/store/store.js';
 import { SESSION_COOKIE } from '../../src/web/session.js';
 
-export const CHROMIUM_PATH = process.env.PAPERBOY_CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 export const RESULTS_DIR = path.resolve(import.meta.dirname, '../../test-results');
 
-export const chromiumInstalled = fs.existsSync(CHROMIUM_PATH);
 export const browserRequired = process.env.PAPERBOY_REQUIRE_BROWSER === '1';
 
 /** How a browser suite should run: `skip` when Chromium is missing and not required (with a message saying why). */
@@ -54,14 +45,6 @@ if (browserSuite.skip) {
   console.warn(`[browser tests] skipped: Chromium not found at ${CHROMIUM_PATH}. Set PAPERBOY_REQUIRE_BROWSER=1 to make this a failure.`);
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!chromiumInstalled) {
-    throw new Error(
-      `Browser tests are required (PAPERBOY_REQUIRE_BROWSER=1) but Chromium is not at ${CHROMIUM_PATH}: apt-get install -y chromium`,
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-}
 
 /** Starts an app on 127.0.0.1 on a free port. */
 export async function listen(app: FastifyInstance): Promise<{ baseUrl: string; close: () => Promise<void> }> {

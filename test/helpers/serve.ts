@@ -1,8 +1,12 @@
-/** Running `paperboy serve` as a user does: a real child process. */
+/**
+ * Running `paperboy serve` as a user does (a real child process), and Debian's Chromium to look at it. No vitest here:
+ * the benchmarks and scripts use this file too.
+ */
 import { type ChildProcess, type spawn, spawn as nodeSpawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
 
 export const BIN = path.resolve(import.meta.dirname, '../../bin/paperboy.mjs');
 
@@ -37,4 +41,41 @@ export async function startDemoServer(): Promise<{ base: string; child: ChildPro
 export async function paperWithMath(base: string): Promise<string> {
   const daily = (await (await fetch(`${base}/api/daily_papers?limit=100`)).json()) as Array<{ paper: { id: string; summary: string } }>;
   return (daily.find((d) => /\$[^$]+\$/.test(d.paper.summary)) ?? daily[0]!).paper.id;
+}
+
+/** Debian's Chromium (`apt-get install -y chromium`; `npx playwright install` cannot download browsers here). */
+export const CHROMIUM_PATH = process.env.PAPERBOY_CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+export const chromiumInstalled = fs.existsSync(CHROMIUM_PATH);
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!chromiumInstalled) throw new Error(`Chromium is not at ${CHROMIUM_PATH}: apt-get install -y chromium (or set PAPERBOY_CHROMIUM_PATH)`);
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * The demo site (`startDemoServer`) and Chromium for `look`, both stopped afterwards whatever happens; for the scripts
+ * and benchmarks that look at the real site in a browser.
+ */
+export async function withDemoSite<T>(look: (site: { base: string; browser: Browser }) => Promise<T>): Promise<T> {
+  const { base, child } = await startDemoServer();
+  try {
+    const browser = await launchBrowser();
+    try {
+      return await look({ base, browser });
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
